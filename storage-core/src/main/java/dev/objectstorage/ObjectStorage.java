@@ -1,0 +1,354 @@
+package dev.objectstorage;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.objectstorage.layer.Layer;
+import dev.objectstorage.spi.StorageBackend;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+
+/**
+ * One object storage (a directory, a bucket, ...) behind one reactive API. This is what
+ * applications inject.
+ * <p>
+ * Paths are relative to the storage's root and {@code /}-separated; see {@link ObjectPaths} for
+ * what is valid. Every method returns a cold publisher: nothing happens until it is subscribed to,
+ * and every error, including invalid input, arrives as a {@link StorageException} on subscription.
+ * Only {@code null} arguments fail at once, with {@link ErrorKind#INVALID_INPUT}.
+ * <p>
+ * Buffer ownership: whoever receives a {@link DataBuffer} releases it. The subscriber of
+ * {@link #read} releases every buffer it receives; {@link #write} consumes and releases every
+ * buffer of its content, also when it fails or is cancelled.
+ * <p>
+ * Build one without Spring with {@link #builder()}; with Spring Boot, the starter builds one per
+ * configured storage.
+ */
+public interface ObjectStorage extends AutoCloseable {
+
+	/**
+	 * A builder for an {@link ObjectStorage} over a backend and layers.
+	 * @return a new builder
+	 */
+	static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * The storage's name ({@code default}, or the name of a named storage).
+	 * @return the name
+	 */
+	String name();
+
+	/**
+	 * The backend's scheme ({@code fs}, {@code memory}, {@code s3}, ...).
+	 * @return the scheme
+	 */
+	String scheme();
+
+	/**
+	 * Where the data lives, for humans; never contains a secret.
+	 * @return the location
+	 */
+	String location();
+
+	/**
+	 * What the backend supports. Using an unsupported option fails with {@link ErrorKind#UNSUPPORTED}.
+	 * @return the capabilities
+	 */
+	Capabilities capabilities();
+
+	/**
+	 * The buffer factory of the backend, to allocate write content with.
+	 * @return the factory
+	 */
+	DataBufferFactory bufferFactory();
+
+	/**
+	 * Streams a whole object. Reading starts on subscription, proceeds as the subscriber requests
+	 * (a slow subscriber slows the backend) and stops when it cancels.
+	 * @param path the object's path
+	 * @return the bytes; the subscriber releases every buffer
+	 */
+	Flux<DataBuffer> read(String path);
+
+	/**
+	 * Streams an object, or a range of it, under conditions. A range that ends past the object's end
+	 * returns the bytes up to the end; one that starts at or past the end of a non-empty object fails
+	 * with {@link ErrorKind#RANGE_NOT_SATISFIABLE} (requires {@link Capabilities#readWithRange()}).
+	 * {@code ifMatch} with another entity tag, or {@code ifNoneMatch} with the current one, fail with
+	 * {@link ErrorKind#CONDITION_NOT_MATCH}.
+	 * @param path the object's path
+	 * @param options range, conditions and buffer size
+	 * @return the bytes; the subscriber releases every buffer
+	 */
+	Flux<DataBuffer> read(String path, ReadOptions options);
+
+	/**
+	 * Reads a whole object into memory; for small objects.
+	 * @param path the object's path
+	 * @return the object's bytes (an empty array for an empty object)
+	 */
+	Mono<byte[]> readAllBytes(String path);
+
+	/**
+	 * Writes an object from a stream of buffers, atomically: readers see the old object or the whole
+	 * new one, and a write that fails, or whose subscription is cancelled, publishes nothing. The
+	 * content is consumed as the backend can take it (backpressure), so an object of any size goes
+	 * through bounded memory.
+	 * @param path the object's path
+	 * @param content the bytes; every buffer is released by this method, also on error
+	 * @return the new object's metadata
+	 */
+	Mono<ObjectMetadata> write(String path, Publisher<? extends DataBuffer> content);
+
+	/**
+	 * Writes an object with options (content type, metadata, conditions); see {@link #write(String, Publisher)}.
+	 * {@code ifNotExists} on an existing object, or {@code ifMatch} with a stale entity tag, fail with
+	 * {@link ErrorKind#CONDITION_NOT_MATCH} and leave the existing object untouched.
+	 * @param path the object's path
+	 * @param content the bytes; every buffer is released by this method, also on error
+	 * @param options the write options
+	 * @return the new object's metadata
+	 */
+	Mono<ObjectMetadata> write(String path, Publisher<? extends DataBuffer> content, WriteOptions options);
+
+	/**
+	 * Writes an object from a byte array (the array is not copied: do not change it until the
+	 * returned {@code Mono} completes).
+	 * @param path the object's path
+	 * @param content the bytes
+	 * @return the new object's metadata
+	 */
+	Mono<ObjectMetadata> write(String path, byte[] content);
+
+	/**
+	 * Reads an object's metadata.
+	 * @param path the object's path
+	 * @return the metadata; {@link ErrorKind#NOT_FOUND} if the object does not exist
+	 */
+	Mono<ObjectMetadata> stat(String path);
+
+	/**
+	 * Whether an object exists.
+	 * @param path the object's path
+	 * @return {@code true} if it exists
+	 */
+	Mono<Boolean> exists(String path);
+
+	/**
+	 * Deletes an object; deleting a missing object succeeds.
+	 * @param path the object's path
+	 * @return completes when the object is gone
+	 */
+	Mono<Void> delete(String path);
+
+	/**
+	 * Deletes every object whose path the publisher emits, in batches where the service can.
+	 * Missing objects are no error; an invalid path fails the whole operation.
+	 * @param paths the paths
+	 * @return completes when every object is gone
+	 */
+	Mono<Void> deleteAll(Publisher<String> paths);
+
+	/**
+	 * Lists the next level under a prefix, lazily; see {@link #list(String, ListOptions)}.
+	 * @param prefix the prefix ({@code ""} for the root; {@code "docs/"} for a directory)
+	 * @return the entries in lexicographic order of path
+	 */
+	Flux<ObjectEntry> list(String prefix);
+
+	/**
+	 * Lists what starts with {@code prefix}, lazily, in lexicographic (code point) order of path;
+	 * paging with the service happens underneath as the subscriber requests. Non-recursive listings
+	 * return deeper levels as directory entries ending in {@code /}. A prefix with nothing under it
+	 * gives an empty stream.
+	 * @param prefix the prefix; a prefix ending in {@code /} is a directory
+	 * @param options recursion, start and limit
+	 * @return the entries
+	 */
+	Flux<ObjectEntry> list(String prefix, ListOptions options);
+
+	/**
+	 * Copies an object, server-side where the service can, overwriting the target (requires
+	 * {@link Capabilities#copy()}). A missing source fails with {@link ErrorKind#NOT_FOUND}.
+	 * @param source the source path
+	 * @param target the target path
+	 * @return completes when the copy is in place
+	 */
+	Mono<Void> copy(String source, String target);
+
+	/**
+	 * Moves an object, overwriting the target (requires {@link Capabilities#rename()}). A missing
+	 * source fails with {@link ErrorKind#NOT_FOUND}.
+	 * @param source the source path
+	 * @param target the target path
+	 * @return completes when the object is at its new path
+	 */
+	Mono<Void> rename(String source, String target);
+
+	/**
+	 * A URL to read the object with a plain HTTP {@code GET} until it expires (requires
+	 * {@link Capabilities#presign()}).
+	 * @param path the object's path
+	 * @param expiresIn how long the URL stays valid; positive
+	 * @return the URL
+	 */
+	Mono<URI> presignRead(String path, Duration expiresIn);
+
+	/**
+	 * A URL to write the object with a plain HTTP {@code PUT} until it expires (requires
+	 * {@link Capabilities#presign()}).
+	 * @param path the object's path
+	 * @param expiresIn how long the URL stays valid; positive
+	 * @return the URL
+	 */
+	Mono<URI> presignWrite(String path, Duration expiresIn);
+
+	/**
+	 * A blocking {@link InputStream} over {@link #read(String)}. Bytes are handed over from the
+	 * buffers without a second copy; closing the stream early cancels the read. Errors are thrown
+	 * from {@code read} as {@link java.io.IOException}s whose cause is the {@link StorageException}.
+	 * @param path the object's path
+	 * @return the stream; the caller closes it
+	 */
+	InputStream openInputStream(String path);
+
+	/**
+	 * A blocking {@link InputStream} over {@link #read(String, ReadOptions)}.
+	 * @param path the object's path
+	 * @param options range, conditions and buffer size
+	 * @return the stream; the caller closes it
+	 */
+	InputStream openInputStream(String path, ReadOptions options);
+
+	/**
+	 * A blocking {@link OutputStream} over {@link #write(String, Publisher)}. The object appears,
+	 * atomically, when {@link OutputStream#close()} returns; {@code close()} throws an
+	 * {@link java.io.IOException} (cause: the {@link StorageException}) if the write failed. A stream
+	 * that is never closed, or that is {@link StorageOutputStream#abort() aborted}, publishes nothing.
+	 * @param path the object's path
+	 * @return the stream; the caller closes it
+	 */
+	StorageOutputStream openOutputStream(String path);
+
+	/**
+	 * A blocking {@link OutputStream} over {@link #write(String, Publisher, WriteOptions)}.
+	 * @param path the object's path
+	 * @param options the write options
+	 * @return the stream; the caller closes it
+	 */
+	StorageOutputStream openOutputStream(String path, WriteOptions options);
+
+	/**
+	 * A Spring {@link Resource} view of an object. For backends that keep objects in local files
+	 * ({@code fs}) it is a file resource, so that WebFlux sends it zero-copy; otherwise its
+	 * {@code getInputStream()} reads through {@link #openInputStream(String)}. Its methods block.
+	 * @param path the object's path
+	 * @return the resource (the object need not exist)
+	 */
+	Resource resource(String path);
+
+	/**
+	 * Releases the backend's resources (clients, connection pools). Data is kept.
+	 */
+	@Override
+	void close();
+
+	/**
+	 * Builds an {@link ObjectStorage} from a backend and layers.
+	 * <pre>{@code
+	 * ObjectStorage storage = ObjectStorage.builder()
+	 *         .name("photos")
+	 *         .backend(new FsBackend(FsSettings.of(Path.of("/var/photos"))))
+	 *         .layer(new RetryLayer(RetrySettings.defaults()))
+	 *         .build();
+	 * }</pre>
+	 */
+	final class Builder {
+
+		private String name = "default";
+
+		private StorageBackend backend;
+
+		private final List<Layer> layers = new ArrayList<>();
+
+		Builder() {
+		}
+
+		/**
+		 * Sets the name (default {@code default}).
+		 * @param name the name
+		 * @return this builder
+		 */
+		public Builder name(String name) {
+			if (name == null || name.isBlank()) {
+				throw new StorageException(ErrorKind.CONFIG_INVALID, "name must not be empty");
+			}
+			this.name = name;
+			return this;
+		}
+
+		/**
+		 * Sets the backend (required).
+		 * @param backend the backend
+		 * @return this builder
+		 */
+		public Builder backend(StorageBackend backend) {
+			if (backend == null) {
+				throw new StorageException(ErrorKind.CONFIG_INVALID, "backend must not be null");
+			}
+			this.backend = backend;
+			return this;
+		}
+
+		/**
+		 * Adds a layer. The first layer added is the outermost: it sees every call first.
+		 * @param layer the layer
+		 * @return this builder
+		 */
+		public Builder layer(Layer layer) {
+			if (layer == null) {
+				throw new StorageException(ErrorKind.CONFIG_INVALID, "layer must not be null");
+			}
+			this.layers.add(layer);
+			return this;
+		}
+
+		/**
+		 * Adds layers, outermost first.
+		 * @param layers the layers
+		 * @return this builder
+		 */
+		public Builder layers(List<? extends Layer> layers) {
+			layers.forEach(this::layer);
+			return this;
+		}
+
+		/**
+		 * Builds the storage.
+		 * @return the storage
+		 */
+		public ObjectStorage build() {
+			if (this.backend == null) {
+				throw new StorageException(ErrorKind.CONFIG_INVALID, "a backend is required");
+			}
+			StorageBackend stack = this.backend;
+			for (int i = this.layers.size() - 1; i >= 0; i--) {
+				stack = this.layers.get(i).apply(stack);
+			}
+			return new DefaultObjectStorage(this.name, stack);
+		}
+
+	}
+
+}

@@ -1,0 +1,650 @@
+package dev.objectstorage.fs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.objectstorage.Capabilities;
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.Etags;
+import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectEntry;
+import dev.objectstorage.ObjectMetadata;
+import dev.objectstorage.Operation;
+import dev.objectstorage.Ranges;
+import dev.objectstorage.ReadOptions;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.StorageBackend;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
+/**
+ * A backend that keeps objects as files under a root directory.
+ * <ul>
+ * <li>Reads stream the file in buffers of {@link FsSettings#bufferSize()} as the subscriber asks,
+ * on Reactor's bounded-elastic scheduler (file I/O blocks).</li>
+ * <li>Writes go to a temporary file ({@code .os-tmp-*}) in the target's directory, which is moved
+ * into place atomically when the content completes; a failed or cancelled write deletes it. Such
+ * files never show in listings.</li>
+ * <li>Content type, cache control, content disposition and user metadata are kept in a user
+ * extended attribute of the file (see {@link FsMetadata}); where the filesystem has none, the
+ * capabilities say so and such writes fail with {@code UNSUPPORTED}.</li>
+ * <li>Entity tags derive from size, modification time and a random tag stored per write.</li>
+ * <li>Nothing outside the root is touched: paths are normalised before they get here, and every
+ * path is checked after symbolic links are resolved.</li>
+ * <li>Deletes remove the directories they leave empty; empty directories are not listed.</li>
+ * <li>Conditional writes are atomic: {@code ifNotExists} publishes with a hard link, which fails if
+ * the target exists; {@code ifMatch} checks and moves under a lock (shared by every backend of this
+ * JVM, not with other processes).</li>
+ * </ul>
+ * A filesystem cannot hold an object {@code a} and an object {@code a/b} at once: such a write
+ * fails with {@code ALREADY_EXISTS}.
+ */
+public class FsBackend implements StorageBackend {
+
+	static final String TEMP_PREFIX = ".os-tmp-";
+
+	private static final ReentrantLock[] LOCKS = new ReentrantLock[64];
+
+	static {
+		for (int i = 0; i < LOCKS.length; i++) {
+			LOCKS[i] = new ReentrantLock();
+		}
+	}
+
+	private final FsSettings settings;
+
+	private final Path root;
+
+	private final DataBufferFactory bufferFactory;
+
+	private final boolean xattrs;
+
+	private final Capabilities capabilities;
+
+	private final Scheduler scheduler = Schedulers.boundedElastic();
+
+	/**
+	 * A backend with Spring's default (heap) buffer factory.
+	 * @param settings the settings
+	 */
+	public FsBackend(FsSettings settings) {
+		this(settings, DefaultDataBufferFactory.sharedInstance);
+	}
+
+	/**
+	 * A backend that allocates read buffers with the given factory.
+	 * @param settings the settings
+	 * @param bufferFactory the factory
+	 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} if the root is not a usable directory
+	 */
+	public FsBackend(FsSettings settings, DataBufferFactory bufferFactory) {
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.bufferFactory = Objects.requireNonNull(bufferFactory, "bufferFactory");
+		this.root = prepareRoot(settings);
+		this.xattrs = FsMetadata.isSupported(this.root);
+		this.capabilities = Capabilities.full()
+			.writeWithContentType(this.xattrs)
+			.writeWithUserMetadata(this.xattrs)
+			.writeWithCacheControl(this.xattrs)
+			.writeWithContentDisposition(this.xattrs)
+			.build();
+	}
+
+	private static Path prepareRoot(FsSettings settings) {
+		Path root = settings.root().toAbsolutePath().normalize();
+		try {
+			if (!Files.exists(root)) {
+				if (!settings.createRoot()) {
+					throw new StorageException(ErrorKind.CONFIG_INVALID,
+							"The root directory " + root + " does not exist (create it, or allow creating it)");
+				}
+				Files.createDirectories(root);
+			}
+			if (!Files.isDirectory(root)) {
+				throw new StorageException(ErrorKind.CONFIG_INVALID,
+						"The root " + root + " is not a directory (point the root at a directory)");
+			}
+			return root.toRealPath();
+		}
+		catch (IOException ex) {
+			throw new StorageException(ErrorKind.CONFIG_INVALID, "Cannot use " + root + " as root: " + ex, ex);
+		}
+	}
+
+	/**
+	 * The root directory, with symbolic links resolved.
+	 * @return the root
+	 */
+	public Path root() {
+		return this.root;
+	}
+
+	@Override
+	public String scheme() {
+		return "fs";
+	}
+
+	@Override
+	public String location() {
+		return this.root.toUri().toString();
+	}
+
+	@Override
+	public Capabilities capabilities() {
+		return this.capabilities;
+	}
+
+	@Override
+	public DataBufferFactory bufferFactory() {
+		return this.bufferFactory;
+	}
+
+	// ---------------------------------------------------------------- read
+
+	@Override
+	public Flux<DataBuffer> read(String path, ReadOptions options) {
+		return Flux.using(() -> openForRead(path, options), (reader) -> Flux.generate(reader), FileReader::close)
+			.subscribeOn(this.scheduler)
+			.onErrorMap((ex) -> FsErrors.map(ex, Operation.READ, path));
+	}
+
+	private FileReader openForRead(String path, ReadOptions options) throws IOException {
+		Path file = realInside(resolve(path));
+		boolean conditional = options.ifMatch() != null || options.ifNoneMatch() != null;
+		BasicFileAttributes before = conditional ? Files.readAttributes(file, BasicFileAttributes.class) : null;
+		FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+		try {
+			long size = channel.size();
+			if (conditional) {
+				BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
+				if (!Objects.equals(before.fileKey(), after.fileKey()) || !after.isRegularFile()) {
+					// replaced between the check and the open: judge by the file we opened
+					throw StorageException.conditionNotMatch(Operation.READ, path, "the object changed while opening");
+				}
+				String etag = etag(after, this.xattrs ? FsMetadata.read(file) : FsMetadata.NONE);
+				if (options.ifMatch() != null && !Etags.matches(options.ifMatch(), etag)) {
+					throw StorageException.conditionNotMatch(Operation.READ, path, "ifMatch");
+				}
+				if (options.ifNoneMatch() != null && Etags.matches(options.ifNoneMatch(), etag)) {
+					throw StorageException.conditionNotMatch(Operation.READ, path, "ifNoneMatch");
+				}
+			}
+			long length = Ranges.length(path, options, size);
+			return new FileReader(channel, options.offset(), length,
+					options.bufferSizeOr(this.settings.bufferSize()), this.bufferFactory);
+		}
+		catch (IOException | RuntimeException ex) {
+			channel.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Reads a file range in buffers sized to what is left, so that a small object costs one small
+	 * buffer (Spring's {@code DataBufferUtils.readByteChannel} always allocates full-size buffers and
+	 * cannot stop at a range's end without splitting one).
+	 */
+	private static final class FileReader implements java.util.function.Consumer<SynchronousSink<DataBuffer>> {
+
+		private final FileChannel channel;
+
+		private long position;
+
+		private long remaining;
+
+		private final int bufferSize;
+
+		private final DataBufferFactory factory;
+
+		FileReader(FileChannel channel, long position, long remaining, int bufferSize, DataBufferFactory factory) {
+			this.channel = channel;
+			this.position = position;
+			this.remaining = remaining;
+			this.bufferSize = bufferSize;
+			this.factory = factory;
+		}
+
+		@Override
+		public void accept(SynchronousSink<DataBuffer> sink) {
+			int n = (int) Math.min(this.bufferSize, this.remaining);
+			if (n == 0) {
+				sink.complete();
+				return;
+			}
+			DataBuffer buffer = this.factory.allocateBuffer(n);
+			try {
+				int total = 0;
+				try (DataBuffer.ByteBufferIterator it = buffer.writableByteBuffers()) {
+					while (total < n && it.hasNext()) {
+						ByteBuffer target = it.next();
+						if (target.remaining() > n - total) {
+							target.limit(target.position() + (n - total));
+						}
+						while (target.hasRemaining()) {
+							int read = this.channel.read(target, this.position + total);
+							if (read < 0) {
+								throw new IOException("The file ended early: it was changed outside the storage");
+							}
+							total += read;
+						}
+					}
+				}
+				buffer.writePosition(buffer.writePosition() + total);
+				this.position += total;
+				this.remaining -= total;
+				sink.next(buffer);
+			}
+			catch (IOException | RuntimeException ex) {
+				DataBufferUtils.release(buffer);
+				sink.error(ex);
+			}
+		}
+
+		void close() {
+			try {
+				this.channel.close();
+			}
+			catch (IOException ex) {
+				// nothing was written: a failed close of a read channel loses nothing
+			}
+		}
+
+	}
+
+	// ---------------------------------------------------------------- write
+
+	@Override
+	public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
+		Path file = resolve(path);
+		return Mono.usingWhen(Mono.fromCallable(() -> TempFile.create(this, file)),
+				(temp) -> DataBufferUtils.write(content.publishOn(this.scheduler, 4), temp.channel)
+					.doOnNext(DataBufferUtils::release)
+					.then(Mono.fromCallable(() -> commit(path, file, temp, options))),
+				TempFile::cleanUp, (temp, error) -> temp.cleanUp(), TempFile::cleanUp)
+			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+			.subscribeOn(this.scheduler)
+			.onErrorMap((ex) -> FsErrors.map(ex, Operation.WRITE, path));
+	}
+
+	private ObjectMetadata commit(String path, Path file, TempFile temp, WriteOptions options) throws IOException {
+		if (this.settings.fsync()) {
+			temp.channel.force(true);
+		}
+		temp.channel.close();
+		FsMetadata.Stored stored = FsMetadata.of(options, newTag());
+		if (this.xattrs) {
+			FsMetadata.write(temp.path, stored);
+		}
+		BasicFileAttributes attributes = Files.readAttributes(temp.path, BasicFileAttributes.class);
+		ReentrantLock lock = lockFor(file);
+		lock.lock();
+		try {
+			if (options.ifMatch() != null) {
+				String current;
+				try {
+					current = statFile(path, realInside(file)).etag();
+				}
+				catch (NoSuchFileException ex) {
+					throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifMatch: no such object");
+				}
+				catch (StorageException ex) {
+					if (ex.kind() == ErrorKind.NOT_FOUND) {
+						throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifMatch: no such object");
+					}
+					throw ex;
+				}
+				if (!Etags.matches(options.ifMatch(), current)) {
+					throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifMatch");
+				}
+			}
+			if (options.ifNotExists()) {
+				publishIfAbsent(path, file, temp.path);
+			}
+			else {
+				if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+					throw new StorageException(ErrorKind.ALREADY_EXISTS, "A directory exists at " + path
+							+ " (the filesystem cannot hold both an object 'a' and an object 'a/b')");
+				}
+				move(temp.path, file);
+			}
+			temp.published = true;
+		}
+		finally {
+			lock.unlock();
+		}
+		if (this.settings.fsync()) {
+			forceDirectory(file.getParent());
+		}
+		return metadata(path, attributes, this.xattrs ? stored : FsMetadata.NONE);
+	}
+
+	private static void publishIfAbsent(String path, Path file, Path temp) throws IOException {
+		try {
+			Files.createLink(file, temp);
+		}
+		catch (FileAlreadyExistsException ex) {
+			throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifNotExists: the object exists");
+		}
+		catch (UnsupportedOperationException ex) {
+			// no hard links here: check and move under the lock (atomic within this JVM only)
+			if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+				throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifNotExists: the object exists");
+			}
+			move(temp, file);
+			return;
+		}
+		Files.deleteIfExists(temp);
+	}
+
+	private static void move(Path source, Path target) throws IOException {
+		try {
+			Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (AtomicMoveNotSupportedException ex) {
+			Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+		}
+	}
+
+	private static void forceDirectory(Path directory) {
+		try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+		catch (IOException ex) {
+			// some platforms cannot open directories; the file itself was forced
+		}
+	}
+
+	private static String newTag() {
+		return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+	}
+
+	/** A write's temporary file, deleted unless it was published. */
+	static final class TempFile {
+
+		final Path path;
+
+		final FileChannel channel;
+
+		volatile boolean published;
+
+		private TempFile(Path path, FileChannel channel) {
+			this.path = path;
+			this.channel = channel;
+		}
+
+		static TempFile create(FsBackend backend, Path file) throws IOException {
+			Path directory = file.getParent();
+			for (int attempt = 0;; attempt++) {
+				backend.createDirectories(directory);
+				Path temp = directory.resolve(TEMP_PREFIX + newTag());
+				try {
+					FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+							StandardOpenOption.WRITE);
+					return new TempFile(temp, channel);
+				}
+				catch (NoSuchFileException ex) {
+					// a concurrent delete removed the (empty) directory we just created: make it again
+					if (attempt >= 5) {
+						throw ex;
+					}
+				}
+			}
+		}
+
+		Mono<Void> cleanUp() {
+			return Mono.fromRunnable(() -> {
+				try {
+					this.channel.close();
+				}
+				catch (IOException ex) {
+					// closing is best effort here; the file is deleted next
+				}
+				if (!this.published) {
+					try {
+						Files.deleteIfExists(this.path);
+					}
+					catch (IOException ex) {
+						// best effort; temporary files never show in listings
+					}
+				}
+			});
+		}
+
+	}
+
+	// ---------------------------------------------------------------- stat, delete
+
+	@Override
+	public Mono<ObjectMetadata> stat(String path) {
+		return Mono.fromCallable(() -> statFile(path, realInside(resolve(path))))
+			.subscribeOn(this.scheduler)
+			.onErrorMap((ex) -> FsErrors.map(ex, Operation.STAT, path));
+	}
+
+	private ObjectMetadata statFile(String path, Path file) throws IOException {
+		BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+		if (!attributes.isRegularFile()) {
+			throw StorageException.notFound(Operation.STAT, path);
+		}
+		return metadata(path, attributes, this.xattrs ? FsMetadata.read(file) : FsMetadata.NONE);
+	}
+
+	private static ObjectMetadata metadata(String path, BasicFileAttributes attributes, FsMetadata.Stored stored) {
+		return new ObjectMetadata(path, attributes.size(), etag(attributes, stored),
+				attributes.lastModifiedTime().toInstant(), stored.contentType(), stored.userMetadata(),
+				stored.cacheControl(), stored.contentDisposition(), null);
+	}
+
+	static String etag(BasicFileAttributes attributes, FsMetadata.Stored stored) {
+		String unique = (stored.tag() != null) ? stored.tag()
+				: Integer.toHexString(Objects.hashCode(attributes.fileKey()));
+		return "\"" + Long.toHexString(attributes.size()) + "-"
+				+ Long.toHexString(attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS)) + "-" + unique + "\"";
+	}
+
+	@Override
+	public Mono<Void> delete(String path) {
+		return Mono.<Void>fromCallable(() -> {
+			Path file = resolve(path);
+			checkInside(file.getParent());
+			if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+				return null; // a directory is not an object: nothing to delete
+			}
+			if (Files.deleteIfExists(file)) {
+				pruneEmptyDirectories(file.getParent());
+			}
+			return null;
+		}).subscribeOn(this.scheduler).onErrorMap((ex) -> FsErrors.map(ex, Operation.DELETE, path));
+	}
+
+	private void pruneEmptyDirectories(Path directory) {
+		for (Path dir = directory; dir != null && !dir.equals(this.root) && dir.startsWith(this.root);
+				dir = dir.getParent()) {
+			try {
+				Files.delete(dir);
+			}
+			catch (IOException ex) {
+				return; // not empty (or gone): stop here
+			}
+		}
+	}
+
+	// ---------------------------------------------------------------- list
+
+	@Override
+	public Flux<ObjectEntry> list(String prefix, ListOptions options) {
+		return Flux.<ObjectEntry>fromIterable(() -> new FsLister(this, prefix, options))
+			.subscribeOn(this.scheduler)
+			.onErrorMap((ex) -> FsErrors.map(ex, Operation.LIST, prefix));
+	}
+
+	// ---------------------------------------------------------------- copy, rename
+
+	@Override
+	public Mono<Void> copy(String source, String target) {
+		return Mono.<Void>fromCallable(() -> {
+			Path from = realInside(resolve(source));
+			if (!Files.isRegularFile(from)) {
+				throw StorageException.notFound(Operation.COPY, source);
+			}
+			FsMetadata.Stored stored = this.xattrs ? FsMetadata.read(from) : FsMetadata.NONE;
+			Path to = resolve(target);
+			TempFile temp = TempFile.create(this, to);
+			try {
+				temp.channel.close();
+				Files.copy(from, temp.path, StandardCopyOption.REPLACE_EXISTING);
+				if (this.xattrs) {
+					FsMetadata.write(temp.path, stored.withTag(newTag()));
+				}
+				if (this.settings.fsync()) {
+					try (FileChannel channel = FileChannel.open(temp.path, StandardOpenOption.WRITE)) {
+						channel.force(true);
+					}
+				}
+				ReentrantLock lock = lockFor(to);
+				lock.lock();
+				try {
+					if (Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
+						throw new StorageException(ErrorKind.ALREADY_EXISTS, "A directory exists at " + target);
+					}
+					move(temp.path, to);
+					temp.published = true;
+				}
+				finally {
+					lock.unlock();
+				}
+			}
+			finally {
+				temp.cleanUp().block();
+			}
+			return null;
+		}).subscribeOn(this.scheduler).onErrorMap((ex) -> FsErrors.map(ex, Operation.COPY, source));
+	}
+
+	@Override
+	public Mono<Void> rename(String source, String target) {
+		return Mono.<Void>fromCallable(() -> {
+			Path from = resolve(source);
+			if (!Files.isRegularFile(realInside(from))) {
+				throw StorageException.notFound(Operation.RENAME, source);
+			}
+			Path to = resolve(target);
+			createDirectories(to.getParent());
+			ReentrantLock lock = lockFor(to);
+			lock.lock();
+			try {
+				if (Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
+					throw new StorageException(ErrorKind.ALREADY_EXISTS, "A directory exists at " + target);
+				}
+				move(from, to);
+			}
+			finally {
+				lock.unlock();
+			}
+			pruneEmptyDirectories(from.getParent());
+			return null;
+		}).subscribeOn(this.scheduler).onErrorMap((ex) -> FsErrors.map(ex, Operation.RENAME, source));
+	}
+
+	@Override
+	public @Nullable Path localFile(String path) {
+		Path file = resolve(path);
+		try {
+			if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+				return realInside(file);
+			}
+			checkInside(file.getParent());
+			return file;
+		}
+		catch (IOException ex) {
+			throw FsErrors.map(ex, Operation.READ, path);
+		}
+	}
+
+	// ---------------------------------------------------------------- paths
+
+	/** The file of a normalised path; never outside the root, before symbolic links. */
+	Path resolve(String path) {
+		Path file = this.root.resolve(path).normalize();
+		if (!file.startsWith(this.root) || file.equals(this.root)) {
+			throw new StorageException(ErrorKind.INVALID_INPUT, "Path escapes the root: " + path);
+		}
+		String name = file.getFileName().toString();
+		if (name.startsWith(TEMP_PREFIX)) {
+			throw new StorageException(ErrorKind.INVALID_INPUT,
+					"Names starting with '" + TEMP_PREFIX + "' are reserved by the fs backend: " + path);
+		}
+		return file;
+	}
+
+	/** The real path of an existing file, checked to be inside the root after following links. */
+	Path realInside(Path file) throws IOException {
+		Path real = file.toRealPath();
+		if (!real.startsWith(this.root)) {
+			throw outside(file);
+		}
+		return real;
+	}
+
+	/** Checks that the nearest existing ancestor-or-self of a path lies inside the root. */
+	void checkInside(Path path) throws IOException {
+		Path existing = path;
+		while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+			existing = existing.getParent();
+		}
+		if (existing == null || !existing.toRealPath().startsWith(this.root)) {
+			throw outside(path);
+		}
+	}
+
+	private void createDirectories(Path directory) throws IOException {
+		checkInside(directory);
+		Files.createDirectories(directory);
+		if (!directory.toRealPath().startsWith(this.root)) {
+			throw outside(directory);
+		}
+	}
+
+	private StorageException outside(Path path) {
+		return new StorageException(ErrorKind.PERMISSION_DENIED,
+				"Path resolves outside the storage root (through a symbolic link): " + this.root.relativize(path));
+	}
+
+	boolean xattrs() {
+		return this.xattrs;
+	}
+
+	private static ReentrantLock lockFor(Path file) {
+		return LOCKS[(file.hashCode() & 0x7fffffff) % LOCKS.length];
+	}
+
+	static UncheckedIOException unchecked(IOException ex) {
+		return new UncheckedIOException(ex);
+	}
+
+}

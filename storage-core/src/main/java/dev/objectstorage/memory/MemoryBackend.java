@@ -1,0 +1,309 @@
+package dev.objectstorage.memory;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.objectstorage.Capabilities;
+import dev.objectstorage.Etags;
+import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectEntry;
+import dev.objectstorage.ObjectMetadata;
+import dev.objectstorage.Operation;
+import dev.objectstorage.Ranges;
+import dev.objectstorage.ReadOptions;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.PathOrder;
+import dev.objectstorage.spi.StorageBackend;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
+/**
+ * A backend that keeps objects in memory, for tests and for applications that need no durability.
+ * <p>
+ * Thread-safe and copy-on-write: an object's bytes are never changed once stored; a write builds a
+ * new array and swaps it in atomically, so a reader of the old version is unaffected. Reads hand
+ * out read-only views of the stored array, without copying.
+ */
+public class MemoryBackend implements StorageBackend {
+
+	/** Default size of the views a read emits. */
+	public static final int DEFAULT_BUFFER_SIZE = 256 * 1024;
+
+	private static final Capabilities CAPABILITIES = Capabilities.full().deleteBatch(true).build();
+
+	private static final AtomicLong INSTANCES = new AtomicLong();
+
+	private final ConcurrentSkipListMap<String, Blob> objects = new ConcurrentSkipListMap<>(PathOrder.COMPARATOR);
+
+	private final DataBufferFactory bufferFactory;
+
+	private final AtomicLong versions = new AtomicLong();
+
+	private final String location = "memory:" + INSTANCES.incrementAndGet();
+
+	/** A backend with Spring's default (heap) buffer factory. */
+	public MemoryBackend() {
+		this(DefaultDataBufferFactory.sharedInstance);
+	}
+
+	/**
+	 * A backend that wraps its bytes with the given factory.
+	 * @param bufferFactory the factory
+	 */
+	public MemoryBackend(DataBufferFactory bufferFactory) {
+		this.bufferFactory = bufferFactory;
+	}
+
+	@Override
+	public String scheme() {
+		return "memory";
+	}
+
+	@Override
+	public String location() {
+		return this.location;
+	}
+
+	@Override
+	public Capabilities capabilities() {
+		return CAPABILITIES;
+	}
+
+	@Override
+	public DataBufferFactory bufferFactory() {
+		return this.bufferFactory;
+	}
+
+	@Override
+	public Flux<DataBuffer> read(String path, ReadOptions options) {
+		return Flux.defer(() -> {
+			Blob blob = get(path, Operation.READ);
+			checkConditions(blob, options, path);
+			long length = Ranges.length(path, options, blob.data.length);
+			int chunk = options.bufferSizeOr(DEFAULT_BUFFER_SIZE);
+			int start = (int) options.offset();
+			int end = (int) (start + length);
+			return Flux.generate(() -> start, (position, sink) -> {
+				if (position >= end) {
+					sink.complete();
+					return position;
+				}
+				int n = Math.min(chunk, end - position);
+				ByteBuffer view = ByteBuffer.wrap(blob.data, position, n).slice().asReadOnlyBuffer();
+				sink.next(this.bufferFactory.wrap(view));
+				return position + n;
+			});
+		});
+	}
+
+	private static void checkConditions(Blob blob, ReadOptions options, String path) {
+		if (options.ifMatch() != null && !Etags.matches(options.ifMatch(), blob.metadata.etag())) {
+			throw StorageException.conditionNotMatch(Operation.READ, path, "ifMatch");
+		}
+		if (options.ifNoneMatch() != null && Etags.matches(options.ifNoneMatch(), blob.metadata.etag())) {
+			throw StorageException.conditionNotMatch(Operation.READ, path, "ifNoneMatch");
+		}
+	}
+
+	@Override
+	public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
+		int initial = (int) Math.min(Math.max(options.contentLength(), 256), Integer.MAX_VALUE - 8);
+		return content.collect(() -> new Accumulator(initial), Accumulator::append)
+			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+			.map((accumulator) -> store(path, accumulator.toArray(), options));
+	}
+
+	private ObjectMetadata store(String path, byte[] data, WriteOptions options) {
+		ObjectMetadata metadata = new ObjectMetadata(path, data.length, nextEtag(), Instant.now(),
+				options.contentType(), options.userMetadata(), options.cacheControl(), options.contentDisposition(),
+				null);
+		Blob blob = new Blob(data, metadata);
+		this.objects.compute(path, (key, existing) -> {
+			if (options.ifNotExists() && existing != null) {
+				throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifNotExists: the object exists");
+			}
+			if (options.ifMatch() != null
+					&& (existing == null || !Etags.matches(options.ifMatch(), existing.metadata.etag()))) {
+				throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifMatch");
+			}
+			return blob;
+		});
+		return metadata;
+	}
+
+	@Override
+	public Mono<ObjectMetadata> stat(String path) {
+		return Mono.fromCallable(() -> get(path, Operation.STAT).metadata);
+	}
+
+	@Override
+	public Mono<Void> delete(String path) {
+		return Mono.fromRunnable(() -> this.objects.remove(path));
+	}
+
+	@Override
+	public Mono<Void> deleteAll(Flux<String> paths) {
+		return paths.doOnNext(this.objects::remove).then();
+	}
+
+	@Override
+	public Flux<ObjectEntry> list(String prefix, ListOptions options) {
+		return Flux.defer(() -> {
+			NavigableMap<String, Blob> view = this.objects.tailMap(prefix, true);
+			String startAfter = options.startAfter();
+			if (startAfter != null && PathOrder.compare(startAfter, prefix) >= 0) {
+				view = this.objects.tailMap(startAfter, false);
+			}
+			Iterator<Map.Entry<String, Blob>> it = view.entrySet().iterator();
+			return Flux.fromIterable(() -> new ListIterator(it, prefix, startAfter, options.recursive()));
+		});
+	}
+
+	@Override
+	public Mono<Void> copy(String source, String target) {
+		return Mono.fromRunnable(() -> {
+			Blob blob = get(source, Operation.COPY);
+			ObjectMetadata m = blob.metadata;
+			this.objects.put(target, new Blob(blob.data, new ObjectMetadata(target, m.size(), m.etag(),
+					Instant.now(), m.contentType(), m.userMetadata(), m.cacheControl(), m.contentDisposition(), null)));
+		});
+	}
+
+	@Override
+	public Mono<Void> rename(String source, String target) {
+		return Mono.fromRunnable(() -> {
+			Blob blob = this.objects.remove(source);
+			if (blob == null) {
+				throw StorageException.notFound(Operation.RENAME, source);
+			}
+			this.objects.put(target, new Blob(blob.data, blob.metadata.withPath(target)));
+		});
+	}
+
+	private Blob get(String path, Operation operation) {
+		Blob blob = this.objects.get(path);
+		if (blob == null) {
+			throw StorageException.notFound(operation, path);
+		}
+		return blob;
+	}
+
+	private String nextEtag() {
+		return Etags.quote(this.location.substring(7) + "-" + Long.toHexString(this.versions.incrementAndGet()));
+	}
+
+	/** One stored object; {@code data} is never modified after construction. */
+	private record Blob(byte[] data, ObjectMetadata metadata) {
+	}
+
+	/** Collects a write's bytes, releasing each buffer as it is copied. */
+	private static final class Accumulator {
+
+		private byte[] bytes;
+
+		private int size;
+
+		Accumulator(int initialCapacity) {
+			this.bytes = new byte[initialCapacity];
+		}
+
+		void append(DataBuffer buffer) {
+			try {
+				int n = buffer.readableByteCount();
+				if (this.size + n > this.bytes.length) {
+					long wanted = Math.max((long) this.bytes.length * 2, (long) this.size + n);
+					if (wanted > Integer.MAX_VALUE - 8) {
+						if ((long) this.size + n > Integer.MAX_VALUE - 8) {
+							throw StorageException.invalidInput("the memory backend holds objects up to 2 GiB");
+						}
+						wanted = Integer.MAX_VALUE - 8;
+					}
+					this.bytes = Arrays.copyOf(this.bytes, (int) wanted);
+				}
+				buffer.read(this.bytes, this.size, n);
+				this.size += n;
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+		}
+
+		byte[] toArray() {
+			return (this.size == this.bytes.length) ? this.bytes : Arrays.copyOf(this.bytes, this.size);
+		}
+
+	}
+
+	/** Walks the sorted keys from a prefix, folding deeper levels into directories when not recursive. */
+	private static final class ListIterator implements Iterator<ObjectEntry> {
+
+		private final Iterator<Map.Entry<String, Blob>> source;
+
+		private final String prefix;
+
+		private final String startAfter;
+
+		private final boolean recursive;
+
+		private ObjectEntry next;
+
+		private String lastDirectory;
+
+		ListIterator(Iterator<Map.Entry<String, Blob>> source, String prefix, String startAfter, boolean recursive) {
+			this.source = source;
+			this.prefix = prefix;
+			this.startAfter = startAfter;
+			this.recursive = recursive;
+		}
+
+		@Override
+		public boolean hasNext() {
+			while (this.next == null && this.source.hasNext()) {
+				Map.Entry<String, Blob> entry = this.source.next();
+				String key = entry.getKey();
+				if (!key.startsWith(this.prefix)) {
+					return false;
+				}
+				int slash = this.recursive ? -1 : key.indexOf('/', this.prefix.length());
+				if (slash >= 0) {
+					String directory = key.substring(0, slash + 1);
+					if (directory.equals(this.lastDirectory)
+							|| (this.startAfter != null && PathOrder.compare(directory, this.startAfter) <= 0)) {
+						continue;
+					}
+					this.lastDirectory = directory;
+					this.next = ObjectEntry.directory(directory);
+				}
+				else {
+					ObjectMetadata m = entry.getValue().metadata;
+					this.next = ObjectEntry.object(key, m.size(), m.lastModified(), m.etag());
+				}
+			}
+			return this.next != null;
+		}
+
+		@Override
+		public ObjectEntry next() {
+			if (!hasNext()) {
+				throw new java.util.NoSuchElementException();
+			}
+			ObjectEntry result = this.next;
+			this.next = null;
+			return result;
+		}
+
+	}
+
+}

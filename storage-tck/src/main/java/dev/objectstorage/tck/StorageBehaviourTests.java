@@ -1,0 +1,96 @@
+package dev.objectstorage.tck;
+
+import java.time.Duration;
+
+import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectEntry;
+import dev.objectstorage.ObjectStorage;
+import dev.objectstorage.spi.StorageBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import reactor.core.publisher.Flux;
+
+/**
+ * The whole behaviour suite. A backend's test module extends this class once and supplies a fresh
+ * backend on a random root for each test; every test of every group then runs against it:
+ * <pre>{@code
+ * class FsBehaviourTests extends StorageBehaviourTests {
+ *     @TempDir Path dir;
+ *     protected StorageBackend createBackend(TckContext context) {
+ *         return new FsBackend(FsSettings.of(dir.resolve(context.root())), context.bufferFactory());
+ *     }
+ * }
+ * }</pre>
+ * Cases that need a capability the backend does not declare are skipped (JUnit assumptions), never
+ * edited out. After each test the suite checks that every data buffer was released, then deletes
+ * what the test left behind.
+ */
+@Timeout(120)
+public abstract class StorageBehaviourTests implements ReadBehaviour, WriteBehaviour, ConditionalBehaviour,
+		StatBehaviour, ListBehaviour, DeleteBehaviour, CopyRenameBehaviour, PresignBehaviour, InvalidInputBehaviour,
+		StreamAdapterBehaviour {
+
+	private LeakTrackingBufferFactory buffers;
+
+	private CallRecordingLayer backendCalls;
+
+	private ObjectStorage storage;
+
+	/**
+	 * Creates the backend under test. It must allocate read buffers with
+	 * {@link TckContext#bufferFactory()} and keep its objects under a root named
+	 * {@link TckContext#root()} (or anywhere fresh and empty).
+	 * @param context the test's context
+	 * @return a new backend
+	 */
+	protected abstract StorageBackend createBackend(TckContext context);
+
+	@BeforeEach
+	void createStorage(TestInfo info) {
+		this.buffers = new LeakTrackingBufferFactory();
+		this.backendCalls = new CallRecordingLayer();
+		TckContext context = TckContext.create(this.buffers, info.getDisplayName());
+		this.storage = ObjectStorage.builder()
+			.name("tck")
+			.backend(createBackend(context))
+			.layer(this.backendCalls)
+			.build();
+	}
+
+	@AfterEach
+	void checkBuffersAndCleanUp() {
+		try {
+			this.buffers.assertAllReleased(Duration.ofSeconds(5));
+		}
+		finally {
+			try {
+				this.storage.list("", ListOptions.defaults().withRecursive(true))
+					.map(ObjectEntry::path)
+					.collectList()
+					.flatMap((paths) -> this.storage.deleteAll(Flux.fromIterable(paths)))
+					.block(TIMEOUT);
+			}
+			finally {
+				this.storage.close();
+			}
+		}
+	}
+
+	@Override
+	public ObjectStorage storage() {
+		return this.storage;
+	}
+
+	@Override
+	public LeakTrackingBufferFactory buffers() {
+		return this.buffers;
+	}
+
+	@Override
+	public CallRecordingLayer backendCalls() {
+		return this.backendCalls;
+	}
+
+}
