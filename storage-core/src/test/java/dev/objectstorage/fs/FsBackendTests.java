@@ -1,0 +1,194 @@
+package dev.objectstorage.fs;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectEntry;
+import dev.objectstorage.ObjectStorage;
+import dev.objectstorage.StorageException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * What only the fs backend does: confinement to its root through symbolic links, temporary files,
+ * root validation, zero-copy resources. The shared behaviour is in the TCK run (storage-tck).
+ */
+class FsBackendTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	@TempDir
+	Path temp;
+
+	Path root;
+
+	Path outside;
+
+	ObjectStorage storage;
+
+	@BeforeEach
+	void setUp() throws IOException {
+		this.root = Files.createDirectories(this.temp.resolve("root"));
+		this.outside = Files.createDirectories(this.temp.resolve("outside"));
+		Files.writeString(this.outside.resolve("secret.txt"), "secret");
+		this.storage = ObjectStorage.builder().backend(new FsBackend(FsSettings.of(this.root))).build();
+	}
+
+	private StorageException error(Runnable call) {
+		return catchThrowableOfType(StorageException.class, call::run);
+	}
+
+	@Test
+	void symlinkedFileOutsideTheRootIsNeverRead() throws IOException {
+		Files.createSymbolicLink(this.root.resolve("link.txt"), this.outside.resolve("secret.txt"));
+		assertThat(error(() -> this.storage.readAllBytes("link.txt").block(TIMEOUT)).kind())
+			.isEqualTo(ErrorKind.PERMISSION_DENIED);
+		assertThat(error(() -> this.storage.stat("link.txt").block(TIMEOUT)).kind())
+			.isEqualTo(ErrorKind.PERMISSION_DENIED);
+		assertThat(error(() -> this.storage.copy("link.txt", "copy.txt").block(TIMEOUT)).kind())
+			.isEqualTo(ErrorKind.PERMISSION_DENIED);
+		assertThat(error(() -> this.storage.resource("link.txt")).kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+		assertThat(this.storage.list("").collectList().block(TIMEOUT)).isEmpty();
+	}
+
+	@Test
+	void symlinkedDirectoryOutsideTheRootIsNeitherReadNorWritten() throws IOException {
+		Files.createSymbolicLink(this.root.resolve("dir"), this.outside);
+		assertThat(error(() -> this.storage.readAllBytes("dir/secret.txt").block(TIMEOUT)).kind())
+			.isEqualTo(ErrorKind.PERMISSION_DENIED);
+		assertThat(error(() -> this.storage.write("dir/new.txt", "x".getBytes()).block(TIMEOUT)).kind())
+			.isEqualTo(ErrorKind.PERMISSION_DENIED);
+		assertThat(error(() -> this.storage.write("dir/sub/new.txt", "x".getBytes()).block(TIMEOUT)).kind())
+			.isEqualTo(ErrorKind.PERMISSION_DENIED);
+		assertThat(error(() -> this.storage.delete("dir/secret.txt").block(TIMEOUT)).kind())
+			.isEqualTo(ErrorKind.PERMISSION_DENIED);
+		assertThat(this.outside.resolve("new.txt")).doesNotExist();
+		assertThat(this.outside.resolve("sub")).doesNotExist();
+		assertThat(this.outside.resolve("secret.txt")).exists();
+		assertThat(this.storage.list("", ListOptions.defaults().withRecursive(true)).collectList().block(TIMEOUT))
+			.isEmpty();
+	}
+
+	@Test
+	void symlinkInsideTheRootIsFollowed() throws IOException {
+		this.storage.write("real/file.txt", "inside".getBytes()).block(TIMEOUT);
+		Files.createSymbolicLink(this.root.resolve("alias.txt"), this.root.resolve("real/file.txt"));
+		assertThat(new String(this.storage.readAllBytes("alias.txt").block(TIMEOUT))).isEqualTo("inside");
+	}
+
+	@Test
+	void failedWriteLeavesNoTemporaryFile() throws IOException {
+		Flux<DataBuffer> failing = Flux.concat(
+				Flux.just(DefaultDataBufferFactory.sharedInstance.wrap("partial".getBytes())),
+				Flux.error(new IllegalStateException("broken source")));
+		assertThatExceptionOfType(StorageException.class)
+			.isThrownBy(() -> this.storage.write("a/b/c.txt", failing).block(TIMEOUT));
+		assertThat(filesUnder(this.root)).isEmpty();
+	}
+
+	@Test
+	void successfulWritesLeaveOnlyTheirFiles() throws IOException {
+		this.storage.write("x/y.txt", "y".getBytes()).block(TIMEOUT);
+		this.storage.write("x/y.txt", "z".getBytes()).block(TIMEOUT);
+		assertThat(filesUnder(this.root)).containsExactly(this.root.resolve("x/y.txt"));
+	}
+
+	@Test
+	void temporaryNamesAreReservedAndHidden() throws IOException {
+		Files.writeString(this.root.resolve(FsBackend.TEMP_PREFIX + "123"), "in progress");
+		assertThat(this.storage.list("").collectList().block(TIMEOUT)).isEmpty();
+		assertThat(error(() -> this.storage.write(FsBackend.TEMP_PREFIX + "x", "x".getBytes()).block(TIMEOUT)).kind())
+			.isEqualTo(ErrorKind.INVALID_INPUT);
+	}
+
+	@Test
+	void emptyDirectoriesAreRemovedByDeleteAndNotListed() throws IOException {
+		this.storage.write("a/b/c/file", "x".getBytes()).block(TIMEOUT);
+		this.storage.delete("a/b/c/file").block(TIMEOUT);
+		assertThat(this.root.resolve("a")).doesNotExist();
+		Files.createDirectories(this.root.resolve("empty/nested"));
+		assertThat(this.storage.list("").collectList().block(TIMEOUT)).isEmpty();
+	}
+
+	@Test
+	void objectAndDirectoryOfTheSameNameConflict() {
+		this.storage.write("a/b", "x".getBytes()).block(TIMEOUT);
+		assertThat(error(() -> this.storage.write("a", "y".getBytes()).block(TIMEOUT)).kind())
+			.isEqualTo(ErrorKind.ALREADY_EXISTS);
+		assertThat(error(() -> this.storage.write("a/b/c", "z".getBytes()).block(TIMEOUT)).kind())
+			.isEqualTo(ErrorKind.ALREADY_EXISTS);
+	}
+
+	@Test
+	void rootThatIsAFileIsAConfigurationError() throws IOException {
+		Path file = Files.writeString(this.temp.resolve("file"), "x");
+		assertThat(catchThrowableOfType(StorageException.class, () -> new FsBackend(FsSettings.of(file))).kind())
+			.isEqualTo(ErrorKind.CONFIG_INVALID);
+		assertThat(catchThrowableOfType(StorageException.class,
+				() -> new FsBackend(FsSettings.of(this.temp.resolve("missing")).withCreateRoot(false))).kind())
+			.isEqualTo(ErrorKind.CONFIG_INVALID);
+	}
+
+	@Test
+	void resourceIsAFileResourceForZeroCopy() throws IOException {
+		this.storage.write("r/file.txt", "content".getBytes()).block(TIMEOUT);
+		Resource resource = this.storage.resource("r/file.txt");
+		assertThat(resource).isInstanceOf(FileSystemResource.class);
+		assertThat(resource.isFile()).isTrue();
+		assertThat(resource.getFile().toPath()).isEqualTo(this.root.toRealPath().resolve("r/file.txt"));
+		assertThat(resource.getContentAsString(StandardCharsets.UTF_8)).isEqualTo("content");
+	}
+
+	@Test
+	void metadataIsKeptInAnExtendedAttributeAndMovesWithRename() {
+		FsBackend backend = new FsBackend(FsSettings.of(this.root));
+		if (!backend.xattrs()) {
+			return; // this filesystem keeps no user attributes: the capabilities say so
+		}
+		this.storage.write("m/a", Flux.just(DefaultDataBufferFactory.sharedInstance.wrap("x".getBytes())),
+				dev.objectstorage.WriteOptions.defaults().withContentType("text/x-test")).block(TIMEOUT);
+		this.storage.rename("m/a", "m/b").block(TIMEOUT);
+		assertThat(this.storage.stat("m/b").block(TIMEOUT).contentType()).isEqualTo("text/x-test");
+	}
+
+	@Test
+	void fsyncWritesAreReadable() {
+		ObjectStorage durable = ObjectStorage.builder()
+			.backend(new FsBackend(FsSettings.of(this.root).withFsync(true)))
+			.build();
+		durable.write("durable.txt", "safe".getBytes()).block(TIMEOUT);
+		assertThat(new String(durable.readAllBytes("durable.txt").block(TIMEOUT))).isEqualTo("safe");
+	}
+
+	@Test
+	void listingEntriesAgreeWithStat() {
+		this.storage.write("l/one", "1".getBytes()).block(TIMEOUT);
+		ObjectEntry entry = this.storage.list("l/").blockFirst(TIMEOUT);
+		assertThat(entry.etag()).isEqualTo(this.storage.stat("l/one").block(TIMEOUT).etag());
+	}
+
+	private static List<Path> filesUnder(Path root) throws IOException {
+		try (Stream<Path> files = Files.walk(root)) {
+			return files.filter(Files::isRegularFile).toList();
+		}
+	}
+
+}

@@ -1,0 +1,344 @@
+package dev.objectstorage.s3;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import dev.objectstorage.Capabilities;
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.Etags;
+import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectEntry;
+import dev.objectstorage.ObjectMetadata;
+import dev.objectstorage.Operation;
+import dev.objectstorage.ReadOptions;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.StorageBackend;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.async.ResponsePublisher;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
+/**
+ * A backend for AWS S3 and S3-compatible services (MinIO, Ceph RGW, Cloudflare R2, ...) on the AWS
+ * SDK for Java v2 {@link S3AsyncClient}.
+ * <ul>
+ * <li>Reads stream the response body: each {@link ByteBuffer} the SDK delivers is wrapped as a
+ * {@link DataBuffer}, not copied; ranges and conditions become {@code Range}, {@code If-Match} and
+ * {@code If-None-Match} headers.</li>
+ * <li>Writes below the part size are one {@code PutObject}; larger ones a multipart upload with a
+ * bounded number of parts in flight, aborted when the write fails or is cancelled (see {@link S3Writer}).</li>
+ * <li>Listings page lazily with {@code ListObjectsV2}; {@code deleteAll} uses {@code DeleteObjects}
+ * in batches of 1000; copy is server-side; rename is copy then delete; presigned URLs come from the
+ * SDK's {@link S3Presigner}.</li>
+ * </ul>
+ * Objects live under {@link S3Settings#prefix()} in the bucket; keys ending in {@code /}
+ * (directory markers made by consoles) are not objects here and are not listed.
+ */
+public class S3Backend implements StorageBackend {
+
+	private static final Capabilities CAPABILITIES = Capabilities.full().deleteBatch(true).presign(true).build();
+
+	static final int DELETE_BATCH = 1000;
+
+	private final S3Settings settings;
+
+	private final S3AsyncClient client;
+
+	private final boolean ownsClient;
+
+	private final S3Presigner presigner;
+
+	private final DataBufferFactory bufferFactory;
+
+	private final S3Writer writer;
+
+	/**
+	 * A backend with a client built from the settings, and Spring's default buffer factory.
+	 * @param settings the settings
+	 */
+	public S3Backend(S3Settings settings) {
+		this(settings, null, DefaultDataBufferFactory.sharedInstance);
+	}
+
+	/**
+	 * A backend on the given client (which the backend does not close), or on a client built from the
+	 * settings when {@code client} is {@code null}. The settings' endpoint, region and credentials are
+	 * then used for presigned URLs only.
+	 * @param settings the settings
+	 * @param client the application's client, or {@code null}
+	 * @param bufferFactory the factory that wraps response bytes
+	 */
+	public S3Backend(S3Settings settings, @Nullable S3AsyncClient client, DataBufferFactory bufferFactory) {
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.bufferFactory = Objects.requireNonNull(bufferFactory, "bufferFactory");
+		this.ownsClient = client == null;
+		this.client = (client != null) ? client : createClient(settings);
+		this.presigner = createPresigner(settings);
+		this.writer = new S3Writer(this.client, settings);
+	}
+
+	/**
+	 * Builds the client the settings describe: Netty HTTP client, static or default credentials,
+	 * endpoint override and path-style access for S3-compatible services.
+	 * @param settings the settings
+	 * @return a new client
+	 */
+	public static S3AsyncClient createClient(S3Settings settings) {
+		S3AsyncClientBuilder builder = S3AsyncClient.builder()
+			.httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(settings.maxConnections()))
+			.credentialsProvider(credentials(settings))
+			.region(region(settings))
+			.forcePathStyle(settings.pathStyleAccess());
+		if (settings.endpoint() != null) {
+			builder.endpointOverride(settings.endpoint());
+		}
+		return builder.build();
+	}
+
+	private static S3Presigner createPresigner(S3Settings settings) {
+		S3Presigner.Builder builder = S3Presigner.builder()
+			.credentialsProvider(credentials(settings))
+			.region(region(settings))
+			.serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyleAccess()).build());
+		if (settings.endpoint() != null) {
+			builder.endpointOverride(settings.endpoint());
+		}
+		return builder.build();
+	}
+
+	private static AwsCredentialsProvider credentials(S3Settings settings) {
+		if (settings.accessKeyId() != null && settings.secretAccessKey() != null) {
+			return StaticCredentialsProvider
+				.create(AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey()));
+		}
+		return DefaultCredentialsProvider.builder().build();
+	}
+
+	private static Region region(S3Settings settings) {
+		if (settings.region() != null) {
+			return Region.of(settings.region());
+		}
+		try {
+			return new DefaultAwsRegionProviderChain().getRegion();
+		}
+		catch (RuntimeException ex) {
+			if (settings.endpoint() != null) {
+				return Region.US_EAST_1; // S3-compatible services mostly ignore the region
+			}
+			throw new StorageException(ErrorKind.CONFIG_INVALID,
+					"No region is set for the S3 storage and none is found in the environment: set the region", ex);
+		}
+	}
+
+	/**
+	 * The client the backend uses.
+	 * @return the client
+	 */
+	public S3AsyncClient client() {
+		return this.client;
+	}
+
+	/**
+	 * The settings.
+	 * @return the settings
+	 */
+	public S3Settings settings() {
+		return this.settings;
+	}
+
+	@Override
+	public String scheme() {
+		return "s3";
+	}
+
+	@Override
+	public String location() {
+		String endpoint = (this.settings.endpoint() != null) ? " at " + this.settings.endpoint() : "";
+		return "s3://" + this.settings.bucket() + "/" + this.settings.prefix() + endpoint;
+	}
+
+	@Override
+	public Capabilities capabilities() {
+		return CAPABILITIES;
+	}
+
+	@Override
+	public DataBufferFactory bufferFactory() {
+		return this.bufferFactory;
+	}
+
+	String key(String path) {
+		return this.settings.prefix() + path;
+	}
+
+	// ---------------------------------------------------------------- read
+
+	@Override
+	public Flux<DataBuffer> read(String path, ReadOptions options) {
+		GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(this.settings.bucket()).key(key(path));
+		if (options.hasRange()) {
+			long end = (options.length() < 0) ? -1 : options.offset() + options.length() - 1;
+			request.range("bytes=" + options.offset() + "-" + ((end >= 0) ? end : ""));
+		}
+		if (options.ifMatch() != null) {
+			request.ifMatch(Etags.quote(options.ifMatch()));
+		}
+		if (options.ifNoneMatch() != null) {
+			request.ifNoneMatch(Etags.quote(options.ifNoneMatch()));
+		}
+		GetObjectRequest get = request.build();
+		return Mono
+			.fromFuture(() -> this.client.getObject(get, AsyncResponseTransformer.<GetObjectResponse>toPublisher()),
+					false)
+			.flatMapMany((ResponsePublisher<GetObjectResponse> body) -> Flux.from(body).map(this.bufferFactory::wrap))
+			.onErrorResume((ex) -> options.hasRange() && S3Errors.isStatus(ex, 416), (ex) -> emptyIfEmpty(path, ex))
+			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+			.onErrorMap((ex) -> S3Errors.map(ex, Operation.READ, path));
+	}
+
+	/** S3 answers 416 to any range of an empty object, where this library returns no bytes. */
+	private Flux<DataBuffer> emptyIfEmpty(String path, Throwable rangeError) {
+		return stat(path).flatMapMany((meta) -> (meta.size() == 0) ? Flux.empty() : Flux.error(rangeError));
+	}
+
+	// ---------------------------------------------------------------- write
+
+	@Override
+	public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
+		return this.writer.write(path, key(path), content, options)
+			.onErrorMap((ex) -> S3Errors.map(ex, Operation.WRITE, path));
+	}
+
+	// ---------------------------------------------------------------- stat, delete
+
+	@Override
+	public Mono<ObjectMetadata> stat(String path) {
+		return Mono.fromFuture(() -> this.client.headObject((b) -> b.bucket(this.settings.bucket()).key(key(path))))
+			.map((head) -> metadata(path, head))
+			.onErrorMap((ex) -> S3Errors.map(ex, Operation.STAT, path));
+	}
+
+	static ObjectMetadata metadata(String path, HeadObjectResponse head) {
+		return new ObjectMetadata(path, (head.contentLength() != null) ? head.contentLength() : 0,
+				Etags.quote(head.eTag()), head.lastModified(), head.contentType(), head.metadata(), head.cacheControl(),
+				head.contentDisposition(), head.versionId());
+	}
+
+	@Override
+	public Mono<Void> delete(String path) {
+		return Mono.fromFuture(() -> this.client.deleteObject((b) -> b.bucket(this.settings.bucket()).key(key(path))))
+			.then()
+			.onErrorMap((ex) -> S3Errors.map(ex, Operation.DELETE, path));
+	}
+
+	@Override
+	public Mono<Void> deleteAll(Flux<String> paths) {
+		return paths.buffer(DELETE_BATCH).concatMap(this::deleteBatch).then();
+	}
+
+	private Mono<Void> deleteBatch(List<String> paths) {
+		List<ObjectIdentifier> keys = paths.stream().map((p) -> ObjectIdentifier.builder().key(key(p)).build()).toList();
+		return Mono
+			.fromFuture(() -> this.client.deleteObjects((b) -> b.bucket(this.settings.bucket())
+				.delete(Delete.builder().objects(keys).quiet(true).build())))
+			.flatMap((DeleteObjectsResponse response) -> {
+				if (response.hasErrors() && !response.errors().isEmpty()) {
+					var first = response.errors().get(0);
+					return Mono.error(new StorageException(ErrorKind.UNEXPECTED,
+							response.errors().size() + " of " + paths.size() + " deletions failed, the first for "
+									+ first.key() + ": " + first.code() + " " + first.message()));
+				}
+				return Mono.<Void>empty();
+			})
+			.onErrorMap((ex) -> S3Errors.map(ex, Operation.DELETE_ALL, paths.get(0)));
+	}
+
+	// ---------------------------------------------------------------- list
+
+	@Override
+	public Flux<ObjectEntry> list(String prefix, ListOptions options) {
+		return S3Lister.list(this.client, this.settings, prefix, options)
+			.onErrorMap((ex) -> S3Errors.map(ex, Operation.LIST, prefix));
+	}
+
+	// ---------------------------------------------------------------- copy, rename
+
+	@Override
+	public Mono<Void> copy(String source, String target) {
+		return this.writer.copy(key(source), key(target))
+			.onErrorMap((ex) -> S3Errors.map(ex, Operation.COPY, source));
+	}
+
+	@Override
+	public Mono<Void> rename(String source, String target) {
+		return this.writer.copy(key(source), key(target))
+			.then(Mono.defer(() -> Mono.fromFuture(
+					() -> this.client.deleteObject((b) -> b.bucket(this.settings.bucket()).key(key(source))))))
+			.then()
+			.onErrorMap((ex) -> S3Errors.map(ex, Operation.RENAME, source));
+	}
+
+	// ---------------------------------------------------------------- presign
+
+	@Override
+	public Mono<URI> presignRead(String path, Duration expiresIn) {
+		return presign(path, () -> this.presigner
+			.presignGetObject((b) -> b.signatureDuration(expiresIn)
+				.getObjectRequest((r) -> r.bucket(this.settings.bucket()).key(key(path))))
+			.url(), Operation.PRESIGN_READ);
+	}
+
+	@Override
+	public Mono<URI> presignWrite(String path, Duration expiresIn) {
+		return presign(path, () -> this.presigner
+			.presignPutObject((b) -> b.signatureDuration(expiresIn)
+				.putObjectRequest((r) -> r.bucket(this.settings.bucket()).key(key(path))))
+			.url(), Operation.PRESIGN_WRITE);
+	}
+
+	private Mono<URI> presign(String path, Supplier<java.net.URL> url, Operation operation) {
+		return Mono.fromCallable(() -> url.get().toURI()).onErrorMap((ex) -> S3Errors.map(ex, operation, path));
+	}
+
+	@Override
+	public void close() {
+		this.presigner.close();
+		if (this.ownsClient) {
+			this.client.close();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "S3Backend[" + location() + "]";
+	}
+
+}

@@ -1,0 +1,382 @@
+package dev.objectstorage.s3;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.Etags;
+import dev.objectstorage.ObjectMetadata;
+import dev.objectstorage.Operation;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.WriteOptions;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+
+/**
+ * Streams writes to S3 in bounded memory, and copies objects server-side.
+ * <p>
+ * The content is cut into parts of {@link S3Settings#partSize()} bytes as it arrives (each incoming
+ * buffer is copied into the current part and released at once). If the content ends before the
+ * first part is full, it is sent with one {@code PutObject}. Otherwise a multipart upload starts and
+ * at most {@link S3Settings#partsInFlight()} parts are uploaded at a time, so one upload holds about
+ * {@code partSize * (partsInFlight + 1)} bytes, whatever the object's size and whether its length is
+ * known. An upload that fails or is cancelled is aborted, so no parts are left behind. Failed parts
+ * are retried by the SDK's retry strategy, one by one.
+ * <p>
+ * Hand-written because the SDK's transfer manager needs the CRT client for unknown lengths and
+ * buffers a whole part per request in its own way; this keeps one code path for every length.
+ */
+final class S3Writer {
+
+	private final S3AsyncClient client;
+
+	private final S3Settings settings;
+
+	S3Writer(S3AsyncClient client, S3Settings settings) {
+		this.client = client;
+		this.settings = settings;
+	}
+
+	Mono<ObjectMetadata> write(String path, String key, Flux<DataBuffer> content, WriteOptions options) {
+		int partSize = (int) this.settings.partSize();
+		int initial = (int) Math.min(Math.max(options.contentLength(), 16 * 1024), partSize);
+		return Flux.defer(() -> {
+			PartCutter cutter = new PartCutter(partSize, initial);
+			return content.concatMapIterable(cutter::add, 1).concatWith(Mono.fromSupplier(cutter::finish));
+		})
+			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+			.switchOnFirst((first, parts) -> {
+				if (!first.hasValue()) {
+					return parts.then(Mono.empty()); // the content failed before any part: let it error
+				}
+				Part part = first.get();
+				if (part.last) {
+					return parts.then(putObject(path, key, part, options));
+				}
+				return new MultipartUpload(path, key, options).run(parts);
+			}, false)
+			.single();
+	}
+
+	// ---------------------------------------------------------------- single request
+
+	private Mono<ObjectMetadata> putObject(String path, String key, Part part, WriteOptions options) {
+		PutObjectRequest.Builder request = PutObjectRequest.builder()
+			.bucket(this.settings.bucket())
+			.key(key)
+			.contentLength((long) part.size)
+			.contentType(options.contentType())
+			.cacheControl(options.cacheControl())
+			.contentDisposition(options.contentDisposition())
+			.metadata(options.userMetadata());
+		if (options.ifNotExists()) {
+			request.ifNoneMatch("*");
+		}
+		if (options.ifMatch() != null) {
+			request.ifMatch(Etags.quote(options.ifMatch()));
+		}
+		PutObjectRequest put = request.build();
+		return Mono.fromFuture(() -> this.client.putObject(put, part.body()), false)
+			.map((response) -> metadata(path, part.size, response.eTag(), response.sdkHttpResponse(), options,
+					response.versionId()))
+			.onErrorMap((ex) -> conditionalNotFound(ex, options, path));
+	}
+
+	// ---------------------------------------------------------------- multipart
+
+	/** One multipart upload: create, upload parts (a few at a time), complete; abort on failure or cancel. */
+	private final class MultipartUpload {
+
+		private final String path;
+
+		private final String key;
+
+		private final WriteOptions options;
+
+		private volatile @Nullable String uploadId;
+
+		private volatile boolean completed;
+
+		MultipartUpload(String path, String key, WriteOptions options) {
+			this.path = path;
+			this.key = key;
+			this.options = options;
+		}
+
+		Mono<ObjectMetadata> run(Flux<Part> parts) {
+			CreateMultipartUploadRequest create = CreateMultipartUploadRequest.builder()
+				.bucket(S3Writer.this.settings.bucket())
+				.key(this.key)
+				.contentType(this.options.contentType())
+				.cacheControl(this.options.cacheControl())
+				.contentDisposition(this.options.contentDisposition())
+				.metadata(this.options.userMetadata())
+				.checksumAlgorithm(ChecksumAlgorithm.CRC32)
+				.build();
+			long[] size = new long[1];
+			return Mono.fromFuture(() -> S3Writer.this.client.createMultipartUpload(create), false)
+				.doOnNext((response) -> this.uploadId = response.uploadId())
+				.flatMap((response) -> parts
+					.doOnNext((part) -> size[0] += part.size)
+					.flatMapSequential(this::uploadPart, S3Writer.this.settings.partsInFlight(), 1)
+					.collectList())
+				.flatMap(this::complete)
+				.map((response) -> metadata(this.path, size[0], response.eTag(), response.sdkHttpResponse(),
+						this.options, response.versionId()))
+				.doOnSuccess((meta) -> this.completed = true)
+				.onErrorResume((ex) -> abort().then(Mono.error(conditionalNotFound(ex, this.options, this.path))))
+				.doOnCancel(() -> abort().subscribe());
+		}
+
+		private Mono<CompletedPart> uploadPart(Part part) {
+			UploadPartRequest request = UploadPartRequest.builder()
+				.bucket(S3Writer.this.settings.bucket())
+				.key(this.key)
+				.uploadId(this.uploadId)
+				.partNumber(part.number)
+				.contentLength((long) part.size)
+				.checksumAlgorithm(ChecksumAlgorithm.CRC32)
+				.build();
+			return Mono.fromFuture(() -> S3Writer.this.client.uploadPart(request, part.body()), false)
+				.map((response) -> CompletedPart.builder()
+					.partNumber(part.number)
+					.eTag(response.eTag())
+					.checksumCRC32(response.checksumCRC32())
+					.build());
+		}
+
+		private Mono<software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse> complete(
+				List<CompletedPart> parts) {
+			CompleteMultipartUploadRequest.Builder request = CompleteMultipartUploadRequest.builder()
+				.bucket(S3Writer.this.settings.bucket())
+				.key(this.key)
+				.uploadId(this.uploadId)
+				.multipartUpload(CompletedMultipartUpload.builder().parts(parts).build());
+			if (this.options.ifNotExists()) {
+				request.ifNoneMatch("*");
+			}
+			if (this.options.ifMatch() != null) {
+				request.ifMatch(Etags.quote(this.options.ifMatch()));
+			}
+			CompleteMultipartUploadRequest completeRequest = request.build();
+			return Mono.fromFuture(() -> S3Writer.this.client.completeMultipartUpload(completeRequest), false);
+		}
+
+		private Mono<Void> abort() {
+			String id = this.uploadId;
+			if (id == null || this.completed) {
+				return Mono.empty();
+			}
+			this.uploadId = null;
+			return Mono
+				.fromFuture(() -> S3Writer.this.client.abortMultipartUpload((b) -> b
+					.bucket(S3Writer.this.settings.bucket())
+					.key(this.key)
+					.uploadId(id)))
+				.then()
+				.onErrorResume((ex) -> Mono.empty()); // the original error matters more; S3 lifecycle rules can sweep
+		}
+
+	}
+
+	// ---------------------------------------------------------------- copy
+
+	Mono<Void> copy(String sourceKey, String targetKey) {
+		String bucket = this.settings.bucket();
+		return Mono.fromFuture(() -> this.client.headObject((b) -> b.bucket(bucket).key(sourceKey)))
+			.flatMap((head) -> {
+				long size = (head.contentLength() != null) ? head.contentLength() : 0;
+				if (size > this.settings.multipartCopyThreshold()) {
+					return multipartCopy(sourceKey, targetKey, head, size);
+				}
+				return Mono.fromFuture(() -> this.client.copyObject((b) -> b.sourceBucket(bucket)
+					.sourceKey(sourceKey)
+					.destinationBucket(bucket)
+					.destinationKey(targetKey)
+					.copySourceIfMatch(head.eTag())
+					.metadataDirective(MetadataDirective.COPY))).then();
+			});
+	}
+
+	private Mono<Void> multipartCopy(String sourceKey, String targetKey, HeadObjectResponse head, long size) {
+		String bucket = this.settings.bucket();
+		// S3 allows 10,000 parts: grow the part size for very large objects
+		long partSize = Math.max(this.settings.partSize(), (size + 9_999) / 10_000);
+		int count = (int) ((size + partSize - 1) / partSize);
+		String[] uploadId = new String[1];
+		return Mono
+			.fromFuture(() -> this.client.createMultipartUpload((b) -> b.bucket(bucket)
+				.key(targetKey)
+				.contentType(head.contentType())
+				.cacheControl(head.cacheControl())
+				.contentDisposition(head.contentDisposition())
+				.metadata(head.metadata())))
+			.flatMap((created) -> {
+				uploadId[0] = created.uploadId();
+				return Flux.range(1, count)
+					.flatMapSequential((number) -> {
+						long first = (number - 1) * partSize;
+						long last = Math.min(size, first + partSize) - 1;
+						return Mono.fromFuture(() -> this.client.uploadPartCopy((b) -> b.sourceBucket(bucket)
+							.sourceKey(sourceKey)
+							.copySourceIfMatch(head.eTag())
+							.destinationBucket(bucket)
+							.destinationKey(targetKey)
+							.uploadId(created.uploadId())
+							.partNumber(number)
+							.copySourceRange("bytes=" + first + "-" + last)))
+							.map((response) -> CompletedPart.builder()
+								.partNumber(number)
+								.eTag(response.copyPartResult().eTag())
+								.build());
+					}, this.settings.partsInFlight())
+					.collectList()
+					.flatMap((parts) -> Mono.fromFuture(() -> this.client.completeMultipartUpload((b) -> b.bucket(bucket)
+						.key(targetKey)
+						.uploadId(created.uploadId())
+						.multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()))));
+			})
+			.then()
+			.onErrorResume((ex) -> {
+				if (uploadId[0] == null) {
+					return Mono.error(ex);
+				}
+				return Mono.fromFuture(() -> this.client.abortMultipartUpload((b) -> b.bucket(bucket)
+					.key(targetKey)
+					.uploadId(uploadId[0]))).onErrorResume((abortError) -> Mono.empty()).then(Mono.error(ex));
+			});
+	}
+
+	// ---------------------------------------------------------------- helpers
+
+	/** A conditional write on a missing object: S3 says 404, this library says the condition failed. */
+	private static Throwable conditionalNotFound(Throwable ex, WriteOptions options, String path) {
+		if (options.ifMatch() != null && S3Errors.isStatus(ex, 404)) {
+			return StorageException.conditionNotMatch(Operation.WRITE, path, "ifMatch: no such object");
+		}
+		return ex;
+	}
+
+	private static ObjectMetadata metadata(String path, long size, String etag, SdkHttpResponse http,
+			WriteOptions options, @Nullable String version) {
+		return new ObjectMetadata(path, size, Etags.quote(etag), date(http), options.contentType(),
+				options.userMetadata(), options.cacheControl(), options.contentDisposition(), version);
+	}
+
+	/** The server's time of the response, the closest thing to the new object's modification time. */
+	private static @Nullable Instant date(SdkHttpResponse http) {
+		Optional<String> date = http.firstMatchingHeader("Date");
+		try {
+			return date.map((d) -> ZonedDateTime.parse(d, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant())
+				.orElse(null);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/** One part of an upload: its bytes (a copy, so that the source buffers are released at once). */
+	static final class Part {
+
+		final int number;
+
+		final byte[] bytes;
+
+		final int size;
+
+		final boolean last;
+
+		Part(int number, byte[] bytes, int size, boolean last) {
+			this.number = number;
+			this.bytes = bytes;
+			this.size = size;
+			this.last = last;
+		}
+
+		AsyncRequestBody body() {
+			return AsyncRequestBody.fromByteBufferUnsafe(ByteBuffer.wrap(this.bytes, 0, this.size));
+		}
+
+	}
+
+	/**
+	 * Cuts a stream of buffers into parts of exactly {@code partSize} bytes (but the last). Not
+	 * thread-safe; Reactor calls it serially.
+	 */
+	static final class PartCutter {
+
+		private final int partSize;
+
+		private byte[] current;
+
+		private int filled;
+
+		private int number = 1;
+
+		PartCutter(int partSize, int initialCapacity) {
+			this.partSize = partSize;
+			this.current = new byte[initialCapacity];
+		}
+
+		List<Part> add(DataBuffer buffer) {
+			List<Part> full = List.of();
+			try {
+				int remaining = buffer.readableByteCount();
+				while (remaining > 0) {
+					if (this.filled == this.partSize) {
+						if (full.isEmpty()) {
+							full = new ArrayList<>(2);
+						}
+						full.add(new Part(this.number++, this.current, this.filled, false));
+						this.current = new byte[this.partSize];
+						this.filled = 0;
+					}
+					int n = Math.min(remaining, this.partSize - this.filled);
+					if (this.filled + n > this.current.length) {
+						this.current = Arrays.copyOf(this.current,
+								(int) Math.min(this.partSize, Math.max((long) this.current.length * 2, this.filled + n)));
+					}
+					buffer.read(this.current, this.filled, n);
+					this.filled += n;
+					remaining -= n;
+				}
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+			return full;
+		}
+
+		/** The last part: what is left (a part is held back until more bytes show it is not the last). */
+		Part finish() {
+			if (this.number > 1 && this.filled == 0) {
+				throw new StorageException(ErrorKind.UNEXPECTED, "no bytes left for the last part");
+			}
+			return new Part(this.number, this.current, this.filled, true);
+		}
+
+	}
+
+}

@@ -1,0 +1,83 @@
+package dev.objectstorage.s3;
+
+import java.net.URI;
+
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+
+/**
+ * A real S3 server for the tests: S3Proxy with its in-memory ("transient") store, embedded, on a
+ * free port of 127.0.0.1, checking AWS signatures against throwaway credentials. Started once per
+ * test JVM and stopped when it exits.
+ * <p>
+ * Known gaps of S3Proxy that the tests work around in set-up only: no object tagging, object lock
+ * or SSE-C (the backend uses none of them).
+ */
+final class S3ProxyServer {
+
+	static final String ACCESS_KEY = "test-access-key";
+
+	static final String SECRET_KEY = "test-secret-key";
+
+	static final String BUCKET = "tck-bucket";
+
+	private static S3ProxyServer instance;
+
+	private final S3Proxy proxy;
+
+	private final TransientNio2BlobStore store;
+
+	private S3ProxyServer() throws Exception {
+		this.store = new TransientNio2BlobStore();
+		this.store.createContainer(BUCKET);
+		this.proxy = S3Proxy.builder()
+			.blobStore(new Utf8OrderBlobStore(this.store))
+			.endpoint(URI.create("http://127.0.0.1:0"))
+			.awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+			.build();
+		this.proxy.start();
+		while (!"STARTED".equals(this.proxy.getState())) {
+			Thread.sleep(10);
+		}
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			try {
+				this.proxy.stop();
+			}
+			catch (Exception ex) {
+				// the JVM is exiting
+			}
+		}));
+	}
+
+	static synchronized S3ProxyServer get() {
+		if (instance == null) {
+			try {
+				instance = new S3ProxyServer();
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException("Could not start S3Proxy", ex);
+			}
+		}
+		return instance;
+	}
+
+	URI endpoint() {
+		return URI.create("http://127.0.0.1:" + this.proxy.getPort());
+	}
+
+	TransientNio2BlobStore store() {
+		return this.store;
+	}
+
+	/** Settings for a storage under the given prefix of the test bucket. */
+	S3Settings settings(String prefix) {
+		return S3Settings.of(BUCKET)
+			.withPrefix(prefix)
+			.withEndpoint(endpoint())
+			.withRegion("us-east-1")
+			.withPathStyleAccess(true)
+			.withCredentials(ACCESS_KEY, SECRET_KEY);
+	}
+
+}
