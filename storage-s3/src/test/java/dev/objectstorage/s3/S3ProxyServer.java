@@ -1,6 +1,9 @@
 package dev.objectstorage.s3;
 
 import java.net.URI;
+import java.util.function.UnaryOperator;
+
+import org.gaul.s3proxy.blobstore.BlobStore;
 
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -28,11 +31,11 @@ final class S3ProxyServer {
 
 	private final TransientNio2BlobStore store;
 
-	private S3ProxyServer() throws Exception {
+	private S3ProxyServer(UnaryOperator<BlobStore> wrapper) throws Exception {
 		this.store = new TransientNio2BlobStore();
 		this.store.createContainer(BUCKET);
 		this.proxy = S3Proxy.builder()
-			.blobStore(new Utf8OrderBlobStore(this.store))
+			.blobStore(wrapper.apply(new Utf8OrderBlobStore(this.store)))
 			.endpoint(URI.create("http://127.0.0.1:0"))
 			.awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
 			.build();
@@ -53,13 +56,29 @@ final class S3ProxyServer {
 	static synchronized S3ProxyServer get() {
 		if (instance == null) {
 			try {
-				instance = new S3ProxyServer();
+				instance = new S3ProxyServer(UnaryOperator.identity());
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException("Could not start S3Proxy", ex);
 			}
 		}
 		return instance;
+	}
+
+	/**
+	 * A server of its own, whose store the given wrapper can change (to inject faults); the caller stops it.
+	 */
+	static S3ProxyServer dedicated(UnaryOperator<BlobStore> wrapper) {
+		try {
+			return new S3ProxyServer(wrapper);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not start S3Proxy", ex);
+		}
+	}
+
+	void stop() throws Exception {
+		this.proxy.stop();
 	}
 
 	URI endpoint() {

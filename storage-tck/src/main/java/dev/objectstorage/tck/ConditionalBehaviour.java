@@ -146,4 +146,17 @@ public interface ConditionalBehaviour extends StorageTck {
 				storage().read("cond/range", ReadOptions.range(2, 3).withIfMatch("\"not-the-etag\""))));
 	}
 
+	@Test
+	@DisplayName("ifNotExists holds for a large object too (multipart uploads)")
+	default void ifNotExistsOnLargeObject() {
+		assumeTrue(storage().capabilities().writeWithIfNotExists());
+		byte[] original = StorageTck.randomBytes(12 * 1024 * 1024, 50);
+		storage().write("cond/large", lazyChunks(original, 256 * 1024), WriteOptions.defaults().withIfNotExists(true))
+			.block(TIMEOUT);
+		assertKind(ErrorKind.CONDITION_NOT_MATCH, () -> storage().write("cond/large",
+				lazyChunks(StorageTck.randomBytes(12 * 1024 * 1024, 51), 256 * 1024),
+				WriteOptions.defaults().withIfNotExists(true)).block(TIMEOUT));
+		assertThat(StorageTck.sha256(read("cond/large"))).isEqualTo(StorageTck.sha256(original));
+	}
+
 }
