@@ -1,10 +1,12 @@
 package dev.objectstorage.tck;
 
 import java.time.Duration;
+import java.util.List;
 
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectStorage;
+import dev.objectstorage.layer.Layer;
 import dev.objectstorage.spi.StorageBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +49,15 @@ public abstract class StorageBehaviourTests implements ReadBehaviour, WriteBehav
 	 */
 	protected abstract StorageBackend createBackend(TckContext context);
 
+	/**
+	 * Layers to put between the storage and the backend, outermost first; none by default. A
+	 * subclass that returns the production stack checks that the layers keep every behaviour.
+	 * @return the layers
+	 */
+	protected List<Layer> layers() {
+		return List.of();
+	}
+
 	@BeforeEach
 	void createStorage(TestInfo info) {
 		this.buffers = new LeakTrackingBufferFactory();
@@ -55,6 +66,7 @@ public abstract class StorageBehaviourTests implements ReadBehaviour, WriteBehav
 		this.storage = ObjectStorage.builder()
 			.name("tck")
 			.backend(createBackend(context))
+			.layers(layers())
 			.layer(this.backendCalls)
 			.build();
 	}

@@ -1,0 +1,228 @@
+package dev.objectstorage.layer;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectEntry;
+import dev.objectstorage.ObjectMetadata;
+import dev.objectstorage.Operation;
+import dev.objectstorage.ReadOptions;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.StorageBackend;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+import org.springframework.core.io.buffer.DataBuffer;
+
+/**
+ * Measures every operation: how many ended and how (success, error by kind, cancelled), how long
+ * they took, and how many bytes went through reads and writes. The figures are kept here (exact
+ * counts, throughput over the last minute and since start, latency percentiles: see
+ * {@link #metrics()}) and handed to {@link MetricsRecorder}s, such as the
+ * {@link MicrometerMetricsRecorder}. The Actuator endpoint {@code storage} shows them.
+ * <p>
+ * Put it outermost, so that it measures what the application sees (retries included).
+ */
+public final class MetricsLayer implements Layer {
+
+	private final Map<Operation, OperationMetrics> operations = new EnumMap<>(Operation.class);
+
+	private final List<MetricsRecorder> recorders;
+
+	public MetricsLayer(MetricsRecorder... recorders) {
+		for (Operation operation : Operation.values()) {
+			this.operations.put(operation, new OperationMetrics(operation));
+		}
+		this.recorders = List.of(recorders);
+	}
+
+	/**
+	 * The live figures of one operation.
+	 * @param operation the operation
+	 * @return its metrics
+	 */
+	public OperationMetrics metrics(Operation operation) {
+		return this.operations.get(operation);
+	}
+
+	/**
+	 * A snapshot of every operation's figures.
+	 * @return one snapshot per operation, in {@link Operation} order
+	 */
+	public List<OperationMetrics.Snapshot> metrics() {
+		List<OperationMetrics.Snapshot> snapshots = new ArrayList<>();
+		for (OperationMetrics metrics : this.operations.values()) {
+			snapshots.add(metrics.snapshot());
+		}
+		return snapshots;
+	}
+
+	@Override
+	public StorageBackend apply(StorageBackend backend) {
+		return new Measured(backend);
+	}
+
+	/**
+	 * Finds the metrics layer in a stack of layers, if there is one.
+	 * @param backend the outermost backend of a storage
+	 * @return the layer, or {@code null}
+	 */
+	public static MetricsLayer find(StorageBackend backend) {
+		StorageBackend current = backend;
+		while (current instanceof ForwardingBackend forwarding) {
+			if (forwarding instanceof MetricsLayer.Measured measured) {
+				return measured.layer();
+			}
+			current = forwarding.delegate();
+		}
+		return null;
+	}
+
+	static String outcome(ErrorKind kind) {
+		return kind.name().toLowerCase(Locale.ROOT);
+	}
+
+	private void ended(Operation operation, long startNanos, SignalType signal, Throwable error) {
+		long nanos = System.nanoTime() - startNanos;
+		OperationMetrics metrics = this.operations.get(operation);
+		String outcome;
+		if (error != null) {
+			ErrorKind kind = (error instanceof StorageException se) ? se.kind() : ErrorKind.UNEXPECTED;
+			metrics.error(kind, nanos);
+			outcome = outcome(kind);
+		}
+		else if (signal == SignalType.CANCEL) {
+			metrics.cancelled(nanos);
+			outcome = "cancelled";
+		}
+		else {
+			metrics.success(nanos);
+			outcome = "success";
+		}
+		for (MetricsRecorder recorder : this.recorders) {
+			recorder.operation(operation, outcome, nanos);
+		}
+	}
+
+	private void transferred(Operation operation, long bytes) {
+		this.operations.get(operation).bytes(bytes);
+		for (MetricsRecorder recorder : this.recorders) {
+			recorder.bytes(operation, bytes);
+		}
+	}
+
+	/** Per subscription: when it started and how it ended. */
+	private final class Tracker {
+
+		private final Operation operation;
+
+		private final long start = System.nanoTime();
+
+		private volatile Throwable error;
+
+		Tracker(Operation operation) {
+			this.operation = operation;
+		}
+
+		void error(Throwable ex) {
+			this.error = ex;
+		}
+
+		void end(SignalType signal) {
+			if (signal == SignalType.ON_COMPLETE || signal == SignalType.ON_ERROR || signal == SignalType.CANCEL) {
+				ended(this.operation, this.start, signal, (signal == SignalType.ON_ERROR) ? this.error : null);
+			}
+		}
+
+	}
+
+	private final class Measured extends ForwardingBackend {
+
+		Measured(StorageBackend delegate) {
+			super(delegate);
+		}
+
+		MetricsLayer layer() {
+			return MetricsLayer.this;
+		}
+
+		private <T> Mono<T> measure(Operation operation, Mono<T> mono) {
+			return Mono.defer(() -> {
+				Tracker tracker = new Tracker(operation);
+				return mono.doOnError(tracker::error).doFinally(tracker::end);
+			});
+		}
+
+		private <T> Flux<T> measureMany(Operation operation, Function<Tracker, Flux<T>> flux) {
+			return Flux.defer(() -> {
+				Tracker tracker = new Tracker(operation);
+				return flux.apply(tracker).doOnError(tracker::error).doFinally(tracker::end);
+			});
+		}
+
+		@Override
+		public Flux<DataBuffer> read(String path, ReadOptions options) {
+			return measureMany(Operation.READ, (tracker) -> super.read(path, options)
+				.doOnNext((buffer) -> transferred(Operation.READ, buffer.readableByteCount())));
+		}
+
+		@Override
+		public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
+			Flux<DataBuffer> counted = content
+				.doOnNext((buffer) -> transferred(Operation.WRITE, buffer.readableByteCount()));
+			return measure(Operation.WRITE, super.write(path, counted, options));
+		}
+
+		@Override
+		public Mono<ObjectMetadata> stat(String path) {
+			return measure(Operation.STAT, super.stat(path));
+		}
+
+		@Override
+		public Mono<Void> delete(String path) {
+			return measure(Operation.DELETE, super.delete(path));
+		}
+
+		@Override
+		public Mono<Void> deleteAll(Flux<String> paths) {
+			return measure(Operation.DELETE_ALL, super.deleteAll(paths));
+		}
+
+		@Override
+		public Flux<ObjectEntry> list(String prefix, ListOptions options) {
+			return measureMany(Operation.LIST, (tracker) -> super.list(prefix, options));
+		}
+
+		@Override
+		public Mono<Void> copy(String source, String target) {
+			return measure(Operation.COPY, super.copy(source, target));
+		}
+
+		@Override
+		public Mono<Void> rename(String source, String target) {
+			return measure(Operation.RENAME, super.rename(source, target));
+		}
+
+		@Override
+		public Mono<URI> presignRead(String path, Duration expiresIn) {
+			return measure(Operation.PRESIGN_READ, super.presignRead(path, expiresIn));
+		}
+
+		@Override
+		public Mono<URI> presignWrite(String path, Duration expiresIn) {
+			return measure(Operation.PRESIGN_WRITE, super.presignWrite(path, expiresIn));
+		}
+
+	}
+
+}

@@ -1,0 +1,74 @@
+package dev.objectstorage.layer;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.objectstorage.Operation;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Publishes a {@link MetricsLayer}'s measurements as Micrometer meters, so that Prometheus and every
+ * other registry see the same figures as the Actuator endpoint:
+ * <ul>
+ * <li>{@code storage.operations}: a timer tagged {@code storage}, {@code operation} and {@code outcome}
+ * ({@code success}, {@code cancelled} or the error kind, such as {@code not_found});</li>
+ * <li>{@code storage.bytes}: a counter tagged {@code storage}, {@code operation} and {@code direction}
+ * ({@code read} or {@code write}).</li>
+ * </ul>
+ * No tag ever holds a path, so the number of series stays small. Needs micrometer-core.
+ */
+public final class MicrometerMetricsRecorder implements MetricsRecorder {
+
+	/** The timer's name. */
+	public static final String OPERATIONS = "storage.operations";
+
+	/** The byte counter's name. */
+	public static final String BYTES = "storage.bytes";
+
+	private final MeterRegistry registry;
+
+	private final String storage;
+
+	private final Map<Operation, Map<String, Timer>> timers = new EnumMap<>(Operation.class);
+
+	private final Counter bytesRead;
+
+	private final Counter bytesWritten;
+
+	public MicrometerMetricsRecorder(MeterRegistry registry, String storage) {
+		this.registry = registry;
+		this.storage = storage;
+		for (Operation operation : Operation.values()) {
+			this.timers.put(operation, new ConcurrentHashMap<>());
+		}
+		this.bytesRead = Counter.builder(BYTES)
+			.description("Bytes read from and written to object storage")
+			.baseUnit("bytes")
+			.tags("storage", storage, "operation", Operation.READ.id(), "direction", "read")
+			.register(registry);
+		this.bytesWritten = Counter.builder(BYTES)
+			.description("Bytes read from and written to object storage")
+			.baseUnit("bytes")
+			.tags("storage", storage, "operation", Operation.WRITE.id(), "direction", "write")
+			.register(registry);
+	}
+
+	@Override
+	public void operation(Operation operation, String outcome, long nanos) {
+		this.timers.get(operation)
+			.computeIfAbsent(outcome, (o) -> Timer.builder(OPERATIONS)
+				.description("Object storage operations")
+				.tags("storage", this.storage, "operation", operation.id(), "outcome", o)
+				.register(this.registry))
+			.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void bytes(Operation operation, long bytes) {
+		((operation == Operation.READ) ? this.bytesRead : this.bytesWritten).increment(bytes);
+	}
+
+}

@@ -1,0 +1,141 @@
+package dev.objectstorage.layer;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectEntry;
+import dev.objectstorage.ObjectMetadata;
+import dev.objectstorage.ReadOptions;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.StorageBackend;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+
+/**
+ * Bounds how long an operation may take, with Reactor's {@code timeout} operators: single-result
+ * operations get a deadline; streams (reads, listings, and the content of writes) get a deadline for
+ * their first element and an idle timeout for every gap after that, so a large transfer that keeps
+ * moving is never cut off. A write's deadline starts when its content is complete (the content may
+ * pause while the backend uploads, and a slow producer is not the storage's fault). A timeout cancels the operation and fails it with a temporary
+ * {@link ErrorKind#TIMEOUT} error (which a {@link RetryLayer} outside this one may retry).
+ */
+public final class TimeoutLayer implements Layer {
+
+	private final TimeoutSettings settings;
+
+	public TimeoutLayer(TimeoutSettings settings) {
+		this.settings = settings;
+	}
+
+	/**
+	 * Settings of a {@link TimeoutLayer}.
+	 *
+	 * @param operation the longest a single-result operation (stat, delete, copy, rename, the
+	 * completion of a write after its content ended), or the first element of a stream, may take
+	 * @param idle the longest gap between two elements of a read or a listing
+	 */
+	public record TimeoutSettings(Duration operation, Duration idle) {
+
+		public TimeoutSettings {
+			if (operation == null || operation.isNegative() || operation.isZero() || idle == null || idle.isNegative()
+					|| idle.isZero()) {
+				throw new StorageException(ErrorKind.CONFIG_INVALID, "timeouts must be positive");
+			}
+		}
+
+		/**
+		 * 30 s per operation, 30 s of idleness in a stream.
+		 * @return the defaults
+		 */
+		public static TimeoutSettings defaults() {
+			return new TimeoutSettings(Duration.ofSeconds(30), Duration.ofSeconds(30));
+		}
+
+	}
+
+	@Override
+	public StorageBackend apply(StorageBackend backend) {
+		return new Timing(backend, this.settings);
+	}
+
+	private static final class Timing extends ForwardingBackend {
+
+		private final TimeoutSettings settings;
+
+		Timing(StorageBackend delegate, TimeoutSettings settings) {
+			super(delegate);
+			this.settings = settings;
+		}
+
+		private <T> Mono<T> deadline(Mono<T> mono, String what) {
+			return mono.timeout(this.settings.operation()).onErrorMap(TimeoutException.class,
+					(ex) -> timeout(what + " took longer than " + this.settings.operation(), ex));
+		}
+
+		private <T> Flux<T> idle(Flux<T> flux, String what) {
+			Mono<Long> first = Mono.delay(this.settings.operation());
+			Mono<Long> gap = Mono.delay(this.settings.idle());
+			return flux.timeout(first, (item) -> gap).onErrorMap(TimeoutException.class,
+					(ex) -> timeout(what + " stalled: no data for " + this.settings.idle()
+							+ " (or none in the first " + this.settings.operation() + ")", ex));
+		}
+
+		private static StorageException timeout(String message, Throwable cause) {
+			return new StorageException(ErrorKind.TIMEOUT, message, cause);
+		}
+
+		@Override
+		public Flux<DataBuffer> read(String path, ReadOptions options) {
+			return idle(super.read(path, options), "read of " + path)
+				.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+		}
+
+		@Override
+		public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
+			// The content may rightly pause while the backend is busy (an upload part on the wire), and
+			// a slow producer is the producer's business: the deadline starts when the content is complete.
+			return Mono.defer(() -> {
+				Sinks.Empty<Void> contentDone = Sinks.empty();
+				Flux<DataBuffer> tracked = content.doOnComplete(contentDone::tryEmitEmpty);
+				return super.write(path, tracked, options)
+					.timeout(contentDone.asMono().then(Mono.delay(this.settings.operation())))
+					.onErrorMap(TimeoutException.class, (ex) -> timeout(
+							"write of " + path + " took longer than " + this.settings.operation() + " to complete", ex));
+			});
+		}
+
+		@Override
+		public Mono<ObjectMetadata> stat(String path) {
+			return deadline(super.stat(path), "stat of " + path);
+		}
+
+		@Override
+		public Mono<Void> delete(String path) {
+			return deadline(super.delete(path), "delete of " + path);
+		}
+
+		@Override
+		public Mono<Void> copy(String source, String target) {
+			return deadline(super.copy(source, target), "copy of " + source);
+		}
+
+		@Override
+		public Mono<Void> rename(String source, String target) {
+			return deadline(super.rename(source, target), "rename of " + source);
+		}
+
+		@Override
+		public Flux<ObjectEntry> list(String prefix, ListOptions options) {
+			return idle(super.list(prefix, options), "list of " + prefix);
+		}
+
+	}
+
+}

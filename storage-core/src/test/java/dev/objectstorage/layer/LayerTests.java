@@ -1,0 +1,310 @@
+package dev.objectstorage.layer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectEntry;
+import dev.objectstorage.ObjectMetadata;
+import dev.objectstorage.ObjectStorage;
+import dev.objectstorage.Operation;
+import dev.objectstorage.ReadOptions;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.layer.RetryLayer.RetrySettings;
+import dev.objectstorage.layer.TimeoutLayer.TimeoutSettings;
+import dev.objectstorage.memory.MemoryBackend;
+import dev.objectstorage.spi.StorageBackend;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * The layers against the memory backend, with a fault-injecting layer underneath.
+ */
+class LayerTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final RetrySettings FAST_RETRY = new RetrySettings(3, Duration.ofMillis(1), Duration.ofMillis(5), 0);
+
+	private final MemoryBackend memory = new MemoryBackend();
+
+	/** Fails the first {@code failures} calls of stat, list and read with the given error. */
+	static final class Faults implements Layer {
+
+		final AtomicInteger failures;
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		final ErrorKind kind;
+
+		final boolean temporary;
+
+		/** For reads: fail after this many bytes instead of before the first. */
+		final int failAfterBytes;
+
+		Faults(int failures, ErrorKind kind, boolean temporary, int failAfterBytes) {
+			this.failures = new AtomicInteger(failures);
+			this.kind = kind;
+			this.temporary = temporary;
+			this.failAfterBytes = failAfterBytes;
+		}
+
+		StorageException error() {
+			return new StorageException(this.kind, "injected", null, null, null, this.temporary, null);
+		}
+
+		@Override
+		public StorageBackend apply(StorageBackend backend) {
+			return new ForwardingBackend(backend) {
+				@Override
+				public Mono<ObjectMetadata> stat(String path) {
+					return Mono.defer(() -> {
+						Faults.this.calls.incrementAndGet();
+						return (Faults.this.failures.getAndDecrement() > 0) ? Mono.error(error()) : super.stat(path);
+					});
+				}
+
+				@Override
+				public Flux<ObjectEntry> list(String prefix, ListOptions options) {
+					return Flux.defer(() -> {
+						Faults.this.calls.incrementAndGet();
+						if (Faults.this.failures.getAndDecrement() > 0) {
+							return super.list(prefix, options).take(2).concatWith(Flux.error(error()));
+						}
+						return super.list(prefix, options);
+					});
+				}
+
+				@Override
+				public Flux<DataBuffer> read(String path, ReadOptions options) {
+					return Flux.defer(() -> {
+						Faults.this.calls.incrementAndGet();
+						if (Faults.this.failures.getAndDecrement() > 0) {
+							if (Faults.this.failAfterBytes == 0) {
+								return Flux.error(error());
+							}
+							return DataBufferUtils
+								.takeUntilByteCount(super.read(path, options.withBufferSize(Faults.this.failAfterBytes)),
+										Faults.this.failAfterBytes)
+								.concatWith(Flux.error(error()));
+						}
+						return super.read(path, options);
+					});
+				}
+			};
+		}
+
+	}
+
+	private ObjectStorage storage(Layer... layers) {
+		return ObjectStorage.builder().backend(this.memory).layers(List.of(layers)).build();
+	}
+
+	@Test
+	void retryRepeatsTemporaryFailures() {
+		Faults faults = new Faults(2, ErrorKind.RATE_LIMITED, true, 0);
+		ObjectStorage storage = storage(new RetryLayer(FAST_RETRY), faults);
+		storage.write("a", "x".getBytes()).block(TIMEOUT);
+		assertThat(storage.stat("a").block(TIMEOUT).size()).isEqualTo(1);
+		assertThat(faults.calls.get()).isEqualTo(3);
+	}
+
+	@Test
+	void retryGivesUpAfterMaxAttempts() {
+		Faults faults = new Faults(5, ErrorKind.UNEXPECTED, true, 0);
+		ObjectStorage storage = storage(new RetryLayer(FAST_RETRY), faults);
+		StorageException ex = catchThrowableOfType(StorageException.class, () -> storage.stat("a").block(TIMEOUT));
+		assertThat(ex.kind()).isEqualTo(ErrorKind.UNEXPECTED);
+		assertThat(faults.calls.get()).isEqualTo(3);
+	}
+
+	@Test
+	void retryNeverRepeatsPermanentFailures() {
+		Faults faults = new Faults(5, ErrorKind.PERMISSION_DENIED, false, 0);
+		ObjectStorage storage = storage(new RetryLayer(FAST_RETRY), faults);
+		StorageException ex = catchThrowableOfType(StorageException.class, () -> storage.stat("a").block(TIMEOUT));
+		assertThat(ex.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+		assertThat(faults.calls.get()).isEqualTo(1);
+	}
+
+	@Test
+	void retriedListingResumesAfterTheLastEntry() {
+		ObjectStorage setup = storage();
+		for (String name : List.of("a", "b", "c", "d", "e")) {
+			setup.write(name, name.getBytes()).block(TIMEOUT);
+		}
+		Faults faults = new Faults(1, ErrorKind.TIMEOUT, true, 0);
+		ObjectStorage storage = storage(new RetryLayer(FAST_RETRY), faults);
+		assertThat(storage.list("").map(ObjectEntry::path).collectList().block(TIMEOUT))
+			.containsExactly("a", "b", "c", "d", "e");
+		assertThat(faults.calls.get()).isEqualTo(2);
+	}
+
+	@Test
+	void readBrokenAfterBytesResumesWhenTheVersionIsPinned() {
+		byte[] data = new byte[10_000];
+		new java.util.Random(1).nextBytes(data);
+		ObjectMetadata meta = storage().write("f", data).block(TIMEOUT);
+		Faults faults = new Faults(2, ErrorKind.UNEXPECTED, true, 3000);
+		ObjectStorage storage = storage(new RetryLayer(FAST_RETRY), faults);
+		byte[] read = DataBufferUtils.join(storage.read("f", ReadOptions.defaults().withIfMatch(meta.etag())))
+			.map((b) -> {
+				byte[] bytes = new byte[b.readableByteCount()];
+				b.read(bytes);
+				DataBufferUtils.release(b);
+				return bytes;
+			})
+			.block(TIMEOUT);
+		assertThat(read).isEqualTo(data);
+		assertThat(faults.calls.get()).isEqualTo(3);
+	}
+
+	@Test
+	void readBrokenAfterBytesFailsWithoutAPinnedVersion() {
+		storage().write("f", new byte[10_000]).block(TIMEOUT);
+		Faults faults = new Faults(1, ErrorKind.UNEXPECTED, true, 3000);
+		ObjectStorage storage = storage(new RetryLayer(FAST_RETRY), faults);
+		StorageException ex = catchThrowableOfType(StorageException.class,
+				() -> storage.readAllBytes("f").block(TIMEOUT));
+		assertThat(ex.kind()).isEqualTo(ErrorKind.UNEXPECTED);
+		assertThat(faults.calls.get()).isEqualTo(1);
+	}
+
+	@Test
+	void timeoutFailsAStalledOperationWithATemporaryTimeout() {
+		Layer stall = (backend) -> new ForwardingBackend(backend) {
+			@Override
+			public Mono<ObjectMetadata> stat(String path) {
+				return Mono.never();
+			}
+
+			@Override
+			public Flux<DataBuffer> read(String path, ReadOptions options) {
+				return super.read(path, options.withBufferSize(10)).take(1).concatWith(Flux.never());
+			}
+		};
+		ObjectStorage storage = storage(new TimeoutLayer(new TimeoutSettings(Duration.ofMillis(200), Duration.ofMillis(200))),
+				stall);
+		storage.write("a", new byte[100]).block(TIMEOUT);
+		StorageException ex = catchThrowableOfType(StorageException.class, () -> storage.stat("a").block(TIMEOUT));
+		assertThat(ex.kind()).isEqualTo(ErrorKind.TIMEOUT);
+		assertThat(ex.isTemporary()).isTrue();
+		StorageException idle = catchThrowableOfType(StorageException.class,
+				() -> storage.readAllBytes("a").block(TIMEOUT));
+		assertThat(idle.kind()).isEqualTo(ErrorKind.TIMEOUT);
+		assertThat(idle.getMessage()).contains("stalled");
+	}
+
+	@Test
+	void timeoutDoesNotCutAStreamThatKeepsMoving() {
+		Layer slow = (backend) -> new ForwardingBackend(backend) {
+			@Override
+			public Flux<DataBuffer> read(String path, ReadOptions options) {
+				return super.read(path, options.withBufferSize(10)).delayElements(Duration.ofMillis(50));
+			}
+		};
+		ObjectStorage storage = storage(new TimeoutLayer(new TimeoutSettings(Duration.ofMillis(200), Duration.ofMillis(200))),
+				slow);
+		storage.write("a", new byte[100]).block(TIMEOUT);
+		assertThat(storage.readAllBytes("a").block(TIMEOUT)).hasSize(100); // ten buffers, 500 ms in all
+	}
+
+	@Test
+	void concurrencyLimitBoundsOperationsInFlight() {
+		AtomicInteger inFlight = new AtomicInteger();
+		AtomicInteger maxSeen = new AtomicInteger();
+		Layer probe = (backend) -> new ForwardingBackend(backend) {
+			@Override
+			public Mono<ObjectMetadata> stat(String path) {
+				return Mono.defer(() -> {
+					maxSeen.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+					// decrement before the result travels on (and the limit hands the permit to the next)
+					return super.stat(path).delayElement(Duration.ofMillis(20))
+						.doOnSuccess((meta) -> inFlight.decrementAndGet());
+				});
+			}
+		};
+		ObjectStorage storage = storage(new ConcurrencyLimitLayer(2), probe);
+		storage.write("a", "x".getBytes()).block(TIMEOUT);
+		Flux.range(0, 20).flatMap((i) -> storage.stat("a"), 20).blockLast(TIMEOUT);
+		assertThat(maxSeen.get()).isEqualTo(2);
+	}
+
+	@Test
+	void concurrencyLimitReleasesPermitsOfCancelledOperations() {
+		ConcurrencyLimitLayer limit = new ConcurrencyLimitLayer(1);
+		Layer hang = (backend) -> new ForwardingBackend(backend) {
+			@Override
+			public Mono<ObjectMetadata> stat(String path) {
+				return path.equals("hang") ? Mono.never() : super.stat(path);
+			}
+		};
+		ObjectStorage storage = storage(limit, hang);
+		storage.write("a", "x".getBytes()).block(TIMEOUT);
+		StepVerifier.create(storage.stat("hang")).thenAwait(Duration.ofMillis(50)).thenCancel().verify(TIMEOUT);
+		// a waiter that gives up leaves no permit behind either
+		StepVerifier.create(storage.stat("a")).expectNextCount(1).verifyComplete();
+		assertThat(storage.stat("a").block(TIMEOUT).size()).isEqualTo(1);
+	}
+
+	@Test
+	void metricsCountOperationsErrorsAndBytesExactly() {
+		MetricsLayer metrics = new MetricsLayer();
+		ObjectStorage storage = storage(metrics);
+		storage.write("a", new byte[1000]).block(TIMEOUT);
+		storage.write("b", new byte[234]).block(TIMEOUT);
+		storage.readAllBytes("a").block(TIMEOUT);
+		catchThrowableOfType(StorageException.class, () -> storage.stat("missing").block(TIMEOUT));
+		storage.stat("a").block(TIMEOUT);
+		StepVerifier.create(storage.read("a", ReadOptions.defaults().withBufferSize(100)), 1)
+			.consumeNextWith(DataBufferUtils::release)
+			.thenCancel()
+			.verify(TIMEOUT);
+		OperationMetrics.Snapshot writes = metrics.metrics(Operation.WRITE).snapshot();
+		assertThat(writes.count()).isEqualTo(2);
+		assertThat(writes.successes()).isEqualTo(2);
+		assertThat(writes.bytes()).isEqualTo(1234);
+		assertThat(writes.bytesPerSecondSinceStart()).isPositive();
+		assertThat(writes.bytesPerSecondLastMinute()).isPositive();
+		OperationMetrics.Snapshot reads = metrics.metrics(Operation.READ).snapshot();
+		assertThat(reads.count()).isEqualTo(2);
+		assertThat(reads.cancellations()).isEqualTo(1);
+		assertThat(reads.bytes()).isEqualTo(1100);
+		OperationMetrics.Snapshot stats = metrics.metrics(Operation.STAT).snapshot();
+		assertThat(stats.count()).isEqualTo(2);
+		assertThat(stats.errors()).containsEntry(ErrorKind.NOT_FOUND, 1L);
+		assertThat(stats.errorCount()).isEqualTo(1);
+		assertThat(stats.p99Millis()).isPositive().isGreaterThanOrEqualTo(stats.p50Millis());
+	}
+
+	@Test
+	void latencyBucketsAreOrderedAndTight() {
+		int previous = -1;
+		for (long micros = 1; micros < 10_000_000_000L; micros = micros * 3 / 2 + 1) {
+			int bucket = OperationMetrics.LatencyHistogram.bucket(micros * 1000);
+			assertThat(bucket).isGreaterThanOrEqualTo(previous);
+			double upper = OperationMetrics.LatencyHistogram.upperMicros(bucket);
+			assertThat(upper).isGreaterThanOrEqualTo(micros).isLessThanOrEqualTo(micros * 1.26 + 1);
+			previous = bucket;
+		}
+	}
+
+	@Test
+	void metricsLayerIsFoundInTheStack() {
+		MetricsLayer metrics = new MetricsLayer();
+		StorageBackend stack = metrics.apply(new RetryLayer(FAST_RETRY).apply(this.memory));
+		assertThat(MetricsLayer.find(stack)).isSameAs(metrics);
+		assertThat(MetricsLayer.find(this.memory)).isNull();
+	}
+
+}
