@@ -97,10 +97,21 @@ public class S3Backend implements StorageBackend {
 	 * @param bufferFactory the factory that wraps response bytes
 	 */
 	public S3Backend(S3Settings settings, @Nullable S3AsyncClient client, DataBufferFactory bufferFactory) {
+		this(settings, (client != null) ? client : createClient(settings), bufferFactory, client == null);
+	}
+
+	/**
+	 * A backend on the given client.
+	 * @param settings the settings
+	 * @param client the client
+	 * @param bufferFactory the factory that wraps response bytes
+	 * @param closeClient whether {@link #close()} closes the client
+	 */
+	public S3Backend(S3Settings settings, S3AsyncClient client, DataBufferFactory bufferFactory, boolean closeClient) {
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.bufferFactory = Objects.requireNonNull(bufferFactory, "bufferFactory");
-		this.ownsClient = client == null;
-		this.client = (client != null) ? client : createClient(settings);
+		this.ownsClient = closeClient;
+		this.client = Objects.requireNonNull(client, "client");
 		this.presigner = createPresigner(settings);
 		this.writer = new S3Writer(this.client, settings);
 	}
@@ -112,6 +123,15 @@ public class S3Backend implements StorageBackend {
 	 * @return a new client
 	 */
 	public static S3AsyncClient createClient(S3Settings settings) {
+		return clientBuilder(settings).build();
+	}
+
+	/**
+	 * A client builder set up as the settings describe, for applications that customise it further.
+	 * @param settings the settings
+	 * @return the builder
+	 */
+	public static S3AsyncClientBuilder clientBuilder(S3Settings settings) {
 		S3AsyncClientBuilder builder = S3AsyncClient.builder()
 			.httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(settings.maxConnections()))
 			.credentialsProvider(credentials(settings))
@@ -120,7 +140,7 @@ public class S3Backend implements StorageBackend {
 		if (settings.endpoint() != null) {
 			builder.endpointOverride(settings.endpoint());
 		}
-		return builder.build();
+		return builder;
 	}
 
 	private static S3Presigner createPresigner(S3Settings settings) {

@@ -17,13 +17,13 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
  * Known gaps of S3Proxy that the tests work around in set-up only: no object tagging, object lock
  * or SSE-C (the backend uses none of them).
  */
-final class S3ProxyServer {
+public final class S3ProxyServer {
 
-	static final String ACCESS_KEY = "test-access-key";
+	public static final String ACCESS_KEY = "test-access-key";
 
-	static final String SECRET_KEY = "test-secret-key";
+	public static final String SECRET_KEY = "test-secret-key";
 
-	static final String BUCKET = "tck-bucket";
+	public static final String BUCKET = "tck-bucket";
 
 	private static S3ProxyServer instance;
 
@@ -53,7 +53,7 @@ final class S3ProxyServer {
 		}));
 	}
 
-	static synchronized S3ProxyServer get() {
+	public static synchronized S3ProxyServer get() {
 		if (instance == null) {
 			try {
 				instance = new S3ProxyServer(UnaryOperator.identity());
@@ -68,7 +68,7 @@ final class S3ProxyServer {
 	/**
 	 * A server of its own, whose store the given wrapper can change (to inject faults); the caller stops it.
 	 */
-	static S3ProxyServer dedicated(UnaryOperator<BlobStore> wrapper) {
+	public static S3ProxyServer dedicated(UnaryOperator<BlobStore> wrapper) {
 		try {
 			return new S3ProxyServer(wrapper);
 		}
@@ -77,20 +77,20 @@ final class S3ProxyServer {
 		}
 	}
 
-	void stop() throws Exception {
+	public void stop() throws Exception {
 		this.proxy.stop();
 	}
 
-	URI endpoint() {
+	public URI endpoint() {
 		return URI.create("http://127.0.0.1:" + this.proxy.getPort());
 	}
 
-	TransientNio2BlobStore store() {
+	public TransientNio2BlobStore store() {
 		return this.store;
 	}
 
 	/** Settings for a storage under the given prefix of the test bucket. */
-	S3Settings settings(String prefix) {
+	public S3Settings settings(String prefix) {
 		return S3Settings.of(BUCKET)
 			.withPrefix(prefix)
 			.withEndpoint(endpoint())

@@ -1,0 +1,128 @@
+package dev.objectstorage.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.ObjectStorage;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.layer.ConcurrencyLimitLayer;
+import dev.objectstorage.layer.Layer;
+import dev.objectstorage.layer.MetricsLayer;
+import dev.objectstorage.layer.MetricsRecorder;
+import dev.objectstorage.layer.RetryLayer;
+import dev.objectstorage.layer.TimeoutLayer;
+import dev.objectstorage.spi.StorageBackend;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.core.io.buffer.DataBufferFactory;
+
+/**
+ * Builds an {@link ObjectStorage} from a {@link StorageDefinition}: the backend from the factory of
+ * its type, then the layers, outermost first: metrics, the application's own {@link Layer} beans,
+ * concurrency limit, retry, timeout (so that every attempt has its own deadline).
+ */
+public class ObjectStorageFactory {
+
+	private static final Log logger = LogFactory.getLog(ObjectStorageFactory.class);
+
+	private final Map<String, StorageBackendFactory> backendFactories = new LinkedHashMap<>();
+
+	private final List<Layer> applicationLayers;
+
+	private final StorageMetricsRecorders recorders;
+
+	private final StorageMetricsRegistry metricsRegistry;
+
+	private final DataBufferFactory bufferFactory;
+
+	public ObjectStorageFactory(List<StorageBackendFactory> backendFactories, List<Layer> applicationLayers,
+			StorageMetricsRecorders recorders, StorageMetricsRegistry metricsRegistry, DataBufferFactory bufferFactory) {
+		backendFactories.forEach((factory) -> this.backendFactories.putIfAbsent(factory.type(), factory));
+		this.applicationLayers = applicationLayers;
+		this.recorders = recorders;
+		this.metricsRegistry = metricsRegistry;
+		this.bufferFactory = bufferFactory;
+	}
+
+	/**
+	 * Builds the storage a definition describes.
+	 * @param storage the definition
+	 * @return the storage
+	 * @throws InvalidStorageConfigurationException if its properties are wrong
+	 */
+	public ObjectStorage create(StorageDefinition storage) {
+		StorageInstanceProperties properties = storage.properties();
+		String type = properties.getType();
+		StorageBackendFactory factory = this.backendFactories.get(type);
+		if (factory == null) {
+			String hint = "s3".equals(type) ? " The s3 type needs dev.objectstorage:storage-s3 on the classpath." : "";
+			throw new InvalidStorageConfigurationException(storage.property("type"),
+					"Unknown storage type '" + type + "' for storage '" + storage.name() + "'." + hint,
+					"Set " + storage.property("type") + " to one of " + String.join(", ", new java.util.TreeSet<>(this.backendFactories.keySet()))
+							+ "." + hint,
+					null);
+		}
+		StorageBackend backend = factory.create(storage, this.bufferFactory);
+		try {
+			ObjectStorage built = ObjectStorage.builder()
+				.name(storage.name())
+				.backend(backend)
+				.layers(layers(storage))
+				.build();
+			logger.info("Object storage '" + storage.name() + "' (" + built.scheme() + ") at " + built.location());
+			return built;
+		}
+		catch (StorageException ex) {
+			backend.close();
+			if (ex.kind() == ErrorKind.CONFIG_INVALID) {
+				throw new InvalidStorageConfigurationException(storage.propertyPrefix(), ex.getMessage(),
+						"Check the layer settings of storage '" + storage.name() + "' under " + storage.propertyPrefix()
+								+ ".",
+						ex);
+			}
+			throw ex;
+		}
+	}
+
+	private List<Layer> layers(StorageDefinition storage) {
+		StorageInstanceProperties properties = storage.properties();
+		List<Layer> layers = new ArrayList<>();
+		if (properties.getMetrics().isEnabled()) {
+			MetricsLayer metrics = new MetricsLayer(this.recorders.create(storage.name()).toArray(new MetricsRecorder[0]));
+			this.metricsRegistry.register(storage.name(), metrics);
+			layers.add(metrics);
+		}
+		layers.addAll(this.applicationLayers);
+		Integer maxConcurrent = properties.getConcurrencyLimit().getMaxConcurrent();
+		if (maxConcurrent != null) {
+			layers.add(invalidAs(storage.property("concurrency-limit.max-concurrent"),
+					() -> new ConcurrencyLimitLayer(maxConcurrent)));
+		}
+		StorageInstanceProperties.Retry retry = properties.getRetry();
+		if (retry.isEnabled() && retry.getMaxAttempts() != 1) {
+			layers.add(invalidAs(storage.property("retry"), () -> new RetryLayer(new RetryLayer.RetrySettings(
+					retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(), 0.5))));
+		}
+		StorageInstanceProperties.Timeout timeout = properties.getTimeout();
+		if (timeout.isEnabled()) {
+			layers.add(invalidAs(storage.property("timeout"), () -> new TimeoutLayer(
+					new TimeoutLayer.TimeoutSettings(timeout.getOperation(), timeout.getIdle()))));
+		}
+		return layers;
+	}
+
+	private static Layer invalidAs(String property, java.util.function.Supplier<Layer> layer) {
+		try {
+			return layer.get();
+		}
+		catch (StorageException ex) {
+			throw new InvalidStorageConfigurationException(property, ex.getMessage(),
+					"Fix " + property + ": " + ex.getMessage(), ex);
+		}
+	}
+
+}

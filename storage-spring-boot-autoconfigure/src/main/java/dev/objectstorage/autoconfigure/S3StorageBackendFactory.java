@@ -1,0 +1,127 @@
+package dev.objectstorage.autoconfigure;
+
+import java.net.URI;
+import java.util.List;
+
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.s3.S3Backend;
+import dev.objectstorage.s3.S3Settings;
+import dev.objectstorage.spi.StorageBackend;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+
+import org.springframework.core.io.buffer.DataBufferFactory;
+
+/**
+ * Creates {@code s3} backends from {@code storage.s3.*}, {@link S3ConnectionDetails} and
+ * {@link S3ClientCustomizer}s.
+ */
+class S3StorageBackendFactory implements StorageBackendFactory {
+
+	private final @Nullable S3ConnectionDetails connectionDetails;
+
+	private final List<S3ClientCustomizer> customizers;
+
+	S3StorageBackendFactory(@Nullable S3ConnectionDetails connectionDetails, List<S3ClientCustomizer> customizers) {
+		this.connectionDetails = connectionDetails;
+		this.customizers = customizers;
+	}
+
+	@Override
+	public String type() {
+		return "s3";
+	}
+
+	@Override
+	public StorageBackend create(StorageDefinition storage, DataBufferFactory bufferFactory) {
+		S3Settings settings = settings(storage);
+		S3AsyncClientBuilder builder = S3Backend.clientBuilder(settings);
+		this.customizers.forEach((customizer) -> customizer.customize(storage.name(), builder));
+		return new S3Backend(settings, builder.build(), bufferFactory, true);
+	}
+
+	S3Settings settings(StorageDefinition storage) {
+		StorageInstanceProperties.S3 s3 = storage.properties().getS3();
+		if (s3.getBucket() == null || s3.getBucket().isBlank()) {
+			throw new InvalidStorageConfigurationException(storage.property("s3.bucket"),
+					"The bucket of s3 storage '" + storage.name() + "' is not set.",
+					"Set " + storage.property("s3.bucket") + " to the name of an existing bucket.", null);
+		}
+		S3ConnectionDetails connection = (this.connectionDetails != null) ? this.connectionDetails
+				: new PropertiesS3ConnectionDetails(s3);
+		long partSize = s3.getPartSize().toBytes();
+		try {
+			return new S3Settings(s3.getBucket(), s3.getPrefix(), connection.getRegion(), connection.getEndpoint(),
+					connection.isPathStyleAccess(), connection.getAccessKeyId(), connection.getSecretAccessKey(),
+					partSize, s3.getPartsInFlight(), s3.getMaxConnections(), S3Settings.MAX_COPY_OBJECT_SIZE);
+		}
+		catch (StorageException ex) {
+			if (ex.kind() != ErrorKind.CONFIG_INVALID) {
+				throw ex;
+			}
+			String message = String.valueOf(ex.getMessage());
+			String property;
+			String action;
+			if (message.startsWith("partSize")) {
+				property = storage.property("s3.part-size");
+				action = "Set " + property + " to at least 5MB (S3's smallest part), for example 8MB.";
+			}
+			else if (message.startsWith("partsInFlight")) {
+				property = storage.property("s3.parts-in-flight");
+				action = "Set " + property + " to 1 or more.";
+			}
+			else if (message.startsWith("maxConnections")) {
+				property = storage.property("s3.max-connections");
+				action = "Set " + property + " to 1 or more.";
+			}
+			else if (message.contains("accessKeyId")) {
+				property = storage.property("s3.secret-access-key");
+				action = "Set both " + storage.property("s3.access-key-id") + " and " + property
+						+ ", or neither to use the AWS default credential chain.";
+			}
+			else {
+				property = storage.property("s3");
+				action = "Check the s3 settings of storage '" + storage.name() + "'.";
+			}
+			throw new InvalidStorageConfigurationException(property, message, action, ex);
+		}
+	}
+
+	/** Connection details from {@code storage.s3.*}. */
+	static final class PropertiesS3ConnectionDetails implements S3ConnectionDetails {
+
+		private final StorageInstanceProperties.S3 properties;
+
+		PropertiesS3ConnectionDetails(StorageInstanceProperties.S3 properties) {
+			this.properties = properties;
+		}
+
+		@Override
+		public @Nullable URI getEndpoint() {
+			return this.properties.getEndpoint();
+		}
+
+		@Override
+		public @Nullable String getRegion() {
+			return this.properties.getRegion();
+		}
+
+		@Override
+		public @Nullable String getAccessKeyId() {
+			return this.properties.getAccessKeyId();
+		}
+
+		@Override
+		public @Nullable String getSecretAccessKey() {
+			return this.properties.getSecretAccessKey();
+		}
+
+		@Override
+		public boolean isPathStyleAccess() {
+			return this.properties.isPathStyleAccess();
+		}
+
+	}
+
+}

@@ -1,0 +1,105 @@
+package dev.objectstorage.autoconfigure;
+
+import java.util.List;
+
+import dev.objectstorage.ObjectStorage;
+import dev.objectstorage.layer.Layer;
+import dev.objectstorage.layer.MetricsRecorder;
+import dev.objectstorage.layer.MicrometerMetricsRecorder;
+import dev.objectstorage.s3.S3Backend;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
+/**
+ * Auto-configuration of object storage: one {@link ObjectStorage} bean per storage configured under
+ * {@code storage.*} (an in-memory one, with a warning, when nothing is configured), each with the
+ * layers its properties ask for, the application's own {@link Layer} beans, and Micrometer meters
+ * when Micrometer is present. Every bean here backs off when the application defines its own.
+ */
+@AutoConfiguration(afterName = {
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration" })
+@ConditionalOnClass(ObjectStorage.class)
+@EnableConfigurationProperties(StorageProperties.class)
+public final class StorageAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	StorageMetricsRegistry storageMetricsRegistry() {
+		return new StorageMetricsRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ObjectStorageFactory objectStorageFactory(ObjectProvider<StorageBackendFactory> backendFactories,
+			ObjectProvider<Layer> layers, ObjectProvider<StorageMetricsRecorders> recorders,
+			StorageMetricsRegistry metricsRegistry) {
+		return new ObjectStorageFactory(backendFactories.orderedStream().toList(), layers.orderedStream().toList(),
+				recorders.getIfAvailable(() -> (name) -> List.of()), metricsRegistry,
+				DefaultDataBufferFactory.sharedInstance);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FsStorageBackendFactory fsStorageBackendFactory() {
+		return new FsStorageBackendFactory();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MemoryStorageBackendFactory memoryStorageBackendFactory() {
+		return new MemoryStorageBackendFactory();
+	}
+
+	@Bean
+	static StorageProtocolResolver storageProtocolResolver() {
+		return new StorageProtocolResolver();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(ObjectStorage.class)
+	@Import(StorageBeanRegistrar.class)
+	static class ObjectStorageBeansConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(S3Backend.class)
+	static class S3Configuration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		S3StorageBackendFactory s3StorageBackendFactory(ObjectProvider<S3ConnectionDetails> connectionDetails,
+				ObjectProvider<S3ClientCustomizer> customizers) {
+			return new S3StorageBackendFactory(connectionDetails.getIfAvailable(),
+					customizers.orderedStream().toList());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class MicrometerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		StorageMetricsRecorders micrometerStorageMetricsRecorders(ObjectProvider<MeterRegistry> registry) {
+			return (name) -> {
+				MeterRegistry meters = registry.getIfAvailable();
+				return (meters != null) ? List.<MetricsRecorder>of(new MicrometerMetricsRecorder(meters, name))
+						: List.of();
+			};
+		}
+
+	}
+
+}

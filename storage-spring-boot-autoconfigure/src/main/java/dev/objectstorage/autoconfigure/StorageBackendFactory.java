@@ -1,0 +1,29 @@
+package dev.objectstorage.autoconfigure;
+
+import dev.objectstorage.spi.StorageBackend;
+
+import org.springframework.core.io.buffer.DataBufferFactory;
+
+/**
+ * Creates the backend of one type ({@code fs}, {@code memory}, {@code s3}, ...) from properties.
+ * One bean per type; a module that adds a backend adds a factory bean, and {@code storage.type}
+ * selects it.
+ */
+public interface StorageBackendFactory {
+
+	/**
+	 * The type this factory creates, as written in {@code storage.type}.
+	 * @return the type
+	 */
+	String type();
+
+	/**
+	 * Creates a backend.
+	 * @param storage what to create it for: the storage's name, properties and property prefix
+	 * @param bufferFactory the buffer factory to allocate with
+	 * @return the backend
+	 * @throws InvalidStorageConfigurationException if the properties are wrong
+	 */
+	StorageBackend create(StorageDefinition storage, DataBufferFactory bufferFactory);
+
+}

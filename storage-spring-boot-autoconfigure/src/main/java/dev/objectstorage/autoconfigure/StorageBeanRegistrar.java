@@ -1,0 +1,70 @@
+package dev.objectstorage.autoconfigure;
+
+import java.util.List;
+
+import dev.objectstorage.ObjectStorage;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.support.AutowireCandidateQualifier;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotationMetadata;
+
+/**
+ * Registers one {@link ObjectStorage} bean per configured storage. The set of storages depends on
+ * the configuration ({@code storage.instances.*}), so the beans are registered here rather than
+ * declared with {@code @Bean} methods. Each bean is named {@code <name>ObjectStorage}, carries the
+ * qualifier {@code <name>}, and the primary one is marked primary.
+ */
+class StorageBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+
+	private static final Log logger = LogFactory.getLog(StorageBeanRegistrar.class);
+
+	private Environment environment;
+
+	private BeanFactory beanFactory;
+
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+		StorageProperties properties = Binder.get(this.environment)
+			.bind(StorageProperties.PREFIX, StorageProperties.class)
+			.orElseGet(StorageProperties::new);
+		List<StorageDefinition> storages = StorageDefinitions.from(properties);
+		if (properties.getType() == null && properties.getInstances().isEmpty()) {
+			logger.warn("No object storage is configured (storage.type): using an in-memory storage named 'default'. "
+					+ "Its data is lost when the application stops. Set storage.type (fs, s3, ...) to keep it.");
+		}
+		for (StorageDefinition storage : storages) {
+			RootBeanDefinition definition = new RootBeanDefinition(ObjectStorage.class);
+			definition.setInstanceSupplier(
+					() -> this.beanFactory.getBean(ObjectStorageFactory.class).create(storage));
+			definition.setPrimary(storage.primary());
+			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, storage.name()));
+			definition.setDestroyMethodName("close");
+			registry.registerBeanDefinition(beanName(storage.name()), definition);
+		}
+	}
+
+	static String beanName(String storageName) {
+		return storageName + "ObjectStorage";
+	}
+
+}
