@@ -282,8 +282,10 @@ public class FsBackend implements StorageBackend {
 	public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
 		Path file = resolve(path);
 		return Mono.usingWhen(Mono.fromCallable(() -> TempFile.create(this, file)),
+				// write() hands each buffer on once written; release it there, and map it away so that
+				// then() has no buffer left to discard (the discard hook would release it a second time)
 				(temp) -> DataBufferUtils.write(content.publishOn(this.scheduler, 4), temp.channel)
-					.doOnNext(DataBufferUtils::release)
+					.map(DataBufferUtils::release)
 					.then(Mono.fromCallable(() -> commit(path, file, temp, options))),
 				TempFile::cleanUp, (temp, error) -> temp.cleanUp(), TempFile::cleanUp)
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)

@@ -97,24 +97,31 @@ class S3StorageBackendFactory implements StorageBackendFactory {
 			this.properties = properties;
 		}
 
+		// blank values (as '${S3_ENDPOINT:}' gives when the variable is unset) mean "not set"
+
 		@Override
 		public @Nullable URI getEndpoint() {
-			return this.properties.getEndpoint();
+			URI endpoint = this.properties.getEndpoint();
+			return (endpoint == null || endpoint.toString().isBlank()) ? null : endpoint;
 		}
 
 		@Override
 		public @Nullable String getRegion() {
-			return this.properties.getRegion();
+			return blankToNull(this.properties.getRegion());
 		}
 
 		@Override
 		public @Nullable String getAccessKeyId() {
-			return this.properties.getAccessKeyId();
+			return blankToNull(this.properties.getAccessKeyId());
 		}
 
 		@Override
 		public @Nullable String getSecretAccessKey() {
-			return this.properties.getSecretAccessKey();
+			return blankToNull(this.properties.getSecretAccessKey());
+		}
+
+		private static @Nullable String blankToNull(@Nullable String value) {
+			return (value == null || value.isBlank()) ? null : value;
 		}
 
 		@Override

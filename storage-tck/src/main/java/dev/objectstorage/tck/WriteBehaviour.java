@@ -204,4 +204,35 @@ public interface WriteBehaviour extends StorageTck {
 		assertThat(readText("write/new/parent/dirs/file")).isEqualTo("x");
 	}
 
+	@Test
+	@DisplayName("a write releases each content buffer exactly once (shared buffers stay valid for their other owner)")
+	default void writeReleasesEachBufferExactlyOnce() {
+		byte[] data = randomBytes(300_000, 60);
+		java.util.List<DataBuffer> shared = chunks(data, 16 * 1024).collectList().block(TIMEOUT);
+		// a second reference, as a server's request buffers may have: one release too many would free
+		// the memory under its other owner
+		shared.forEach(org.springframework.core.io.buffer.DataBufferUtils::retain);
+		storage().write("write/shared.bin", Flux.fromIterable(shared)).block(TIMEOUT);
+		for (DataBuffer buffer : shared) {
+			assertThat(((org.springframework.core.io.buffer.PooledDataBuffer) buffer).isAllocated())
+				.as("the write released a buffer it did not own").isTrue();
+			org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
+		}
+		assertThat(read("write/shared.bin")).isEqualTo(data);
+	}
+
+	@Test
+	@DisplayName("a failed write releases each content buffer exactly once too")
+	default void failedWriteReleasesEachBufferExactlyOnce() {
+		java.util.List<DataBuffer> shared = chunks(randomBytes(100_000, 61), 8 * 1024).collectList().block(TIMEOUT);
+		shared.forEach(org.springframework.core.io.buffer.DataBufferUtils::retain);
+		catchThrowable(() -> storage().write("write/shared-failed.bin",
+				Flux.fromIterable(shared).concatWith(Flux.error(new IllegalStateException("broken")))).block(TIMEOUT));
+		for (DataBuffer buffer : shared) {
+			assertThat(((org.springframework.core.io.buffer.PooledDataBuffer) buffer).isAllocated())
+				.as("the write released a buffer it did not own").isTrue();
+			org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
+		}
+	}
+
 }
