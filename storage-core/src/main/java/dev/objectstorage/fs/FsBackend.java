@@ -3,6 +3,7 @@ package dev.objectstorage.fs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -68,6 +69,9 @@ public class FsBackend implements StorageBackend {
 
 	static final String TEMP_PREFIX = ".os-tmp-";
 
+	/** The size of the views a mapped read emits, unless the read asks for another. */
+	private static final int MAPPED_BUFFER_SIZE = 1024 * 1024;
+
 	private static final ReentrantLock[] LOCKS = new ReentrantLock[64];
 
 	static {
@@ -87,6 +91,11 @@ public class FsBackend implements StorageBackend {
 	private final Capabilities capabilities;
 
 	private final Scheduler scheduler = Schedulers.boundedElastic();
+
+	/** Directories checked to resolve inside the root, with when the check expires ({@link System#nanoTime()}). */
+	private final java.util.concurrent.ConcurrentHashMap<Path, Long> verifiedDirectories = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private static final long VERIFIED_TTL_NANOS = 1_000_000_000L;
 
 	/**
 	 * A backend with Spring's default (heap) buffer factory.
@@ -164,20 +173,49 @@ public class FsBackend implements StorageBackend {
 		return this.bufferFactory;
 	}
 
+	// ---------------------------------------------------------------- threads
+
+	/**
+	 * File I/O blocks, so it must never run on a non-blocking thread (an event loop, Reactor's
+	 * parallel scheduler): there, the work moves to the bounded-elastic scheduler. A subscriber on a
+	 * thread that may block (an application thread, a bounded-elastic worker, an InputStream reader)
+	 * runs it in place, which saves two thread hand-offs per operation, several times the cost of
+	 * reading a small cached file.
+	 */
+	private <T> Flux<T> offload(Flux<T> flux) {
+		return Flux.defer(() -> Schedulers.isInNonBlockingThread() ? flux.subscribeOn(this.scheduler) : flux);
+	}
+
+	private <T> Mono<T> offload(Mono<T> mono) {
+		return Mono.defer(() -> Schedulers.isInNonBlockingThread() ? mono.subscribeOn(this.scheduler) : mono);
+	}
+
 	// ---------------------------------------------------------------- read
 
 	@Override
 	public Flux<DataBuffer> read(String path, ReadOptions options) {
-		return Flux.using(() -> openForRead(path, options), (reader) -> Flux.generate(reader), FileReader::close)
-			.subscribeOn(this.scheduler)
+		return offload(Flux.using(() -> openForRead(path, options), FileReader::flux, FileReader::close))
 			.onErrorMap((ex) -> FsErrors.map(ex, Operation.READ, path));
 	}
 
 	private FileReader openForRead(String path, ReadOptions options) throws IOException {
-		Path file = realInside(resolve(path));
+		Path file = resolve(path);
+		checkDirectoryInside(file.getParent());
+		FileChannel channel;
+		try {
+			// the directory is inside the root; refusing to follow a link in the last step keeps the file inside too
+			channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (IOException ex) {
+			// ELOOP (a plain IOException here) when the last step is a link
+			if (ex instanceof NoSuchFileException || !Files.isSymbolicLink(file)) {
+				throw ex;
+			}
+			file = realInside(file); // a link: follow it only if it stays inside the root
+			channel = FileChannel.open(file, StandardOpenOption.READ);
+		}
 		boolean conditional = options.ifMatch() != null || options.ifNoneMatch() != null;
 		BasicFileAttributes before = conditional ? Files.readAttributes(file, BasicFileAttributes.class) : null;
-		FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
 		try {
 			long size = channel.size();
 			if (conditional) {
@@ -195,6 +233,13 @@ public class FsBackend implements StorageBackend {
 				}
 			}
 			long length = Ranges.length(path, options, size);
+			long threshold = this.settings.mmapThreshold();
+			if (threshold > 0 && length >= threshold && length <= Integer.MAX_VALUE) {
+				// one copy less: the subscriber reads straight from the page cache through the mapping
+				MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, options.offset(), length);
+				channel.close();
+				return new FileReader(mapped, options.bufferSizeOr(MAPPED_BUFFER_SIZE), this.bufferFactory);
+			}
 			return new FileReader(channel, options.offset(), length,
 					options.bufferSizeOr(this.settings.bufferSize()), this.bufferFactory);
 		}
@@ -211,7 +256,9 @@ public class FsBackend implements StorageBackend {
 	 */
 	private static final class FileReader implements java.util.function.Consumer<SynchronousSink<DataBuffer>> {
 
-		private final FileChannel channel;
+		private final @Nullable FileChannel channel;
+
+		private final @Nullable MappedByteBuffer mapped;
 
 		private long position;
 
@@ -223,10 +270,24 @@ public class FsBackend implements StorageBackend {
 
 		FileReader(FileChannel channel, long position, long remaining, int bufferSize, DataBufferFactory factory) {
 			this.channel = channel;
+			this.mapped = null;
 			this.position = position;
 			this.remaining = remaining;
 			this.bufferSize = bufferSize;
 			this.factory = factory;
+		}
+
+		FileReader(MappedByteBuffer mapped, int bufferSize, DataBufferFactory factory) {
+			this.channel = null;
+			this.mapped = mapped;
+			this.position = 0;
+			this.remaining = mapped.capacity();
+			this.bufferSize = bufferSize;
+			this.factory = factory;
+		}
+
+		Flux<DataBuffer> flux() {
+			return Flux.generate(this);
 		}
 
 		@Override
@@ -234,6 +295,12 @@ public class FsBackend implements StorageBackend {
 			int n = (int) Math.min(this.bufferSize, this.remaining);
 			if (n == 0) {
 				sink.complete();
+				return;
+			}
+			if (this.mapped != null) {
+				sink.next(this.factory.wrap(this.mapped.slice((int) this.position, n)));
+				this.position += n;
+				this.remaining -= n;
 				return;
 			}
 			DataBuffer buffer = this.factory.allocateBuffer(n);
@@ -266,6 +333,9 @@ public class FsBackend implements StorageBackend {
 		}
 
 		void close() {
+			if (this.channel == null) {
+				return; // mapped: the channel is closed, the mapping goes with the garbage collector
+			}
 			try {
 				this.channel.close();
 			}
@@ -289,7 +359,7 @@ public class FsBackend implements StorageBackend {
 					.then(Mono.fromCallable(() -> commit(path, file, temp, options))),
 				TempFile::cleanUp, (temp, error) -> temp.cleanUp(), TempFile::cleanUp)
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
-			.subscribeOn(this.scheduler)
+			.transform(this::offload)
 			.onErrorMap((ex) -> FsErrors.map(ex, Operation.WRITE, path));
 	}
 
@@ -443,8 +513,7 @@ public class FsBackend implements StorageBackend {
 
 	@Override
 	public Mono<ObjectMetadata> stat(String path) {
-		return Mono.fromCallable(() -> statFile(path, realInside(resolve(path))))
-			.subscribeOn(this.scheduler)
+		return offload(Mono.fromCallable(() -> statFile(path, realInside(resolve(path)))))
 			.onErrorMap((ex) -> FsErrors.map(ex, Operation.STAT, path));
 	}
 
@@ -481,7 +550,7 @@ public class FsBackend implements StorageBackend {
 				pruneEmptyDirectories(file.getParent());
 			}
 			return null;
-		}).subscribeOn(this.scheduler).onErrorMap((ex) -> FsErrors.map(ex, Operation.DELETE, path));
+		}).transform(this::offload).onErrorMap((ex) -> FsErrors.map(ex, Operation.DELETE, path));
 	}
 
 	private void pruneEmptyDirectories(Path directory) {
@@ -500,8 +569,7 @@ public class FsBackend implements StorageBackend {
 
 	@Override
 	public Flux<ObjectEntry> list(String prefix, ListOptions options) {
-		return Flux.<ObjectEntry>fromIterable(() -> new FsLister(this, prefix, options))
-			.subscribeOn(this.scheduler)
+		return offload(Flux.<ObjectEntry>fromIterable(() -> new FsLister(this, prefix, options)))
 			.onErrorMap((ex) -> FsErrors.map(ex, Operation.LIST, prefix));
 	}
 
@@ -545,7 +613,7 @@ public class FsBackend implements StorageBackend {
 				temp.cleanUp().block();
 			}
 			return null;
-		}).subscribeOn(this.scheduler).onErrorMap((ex) -> FsErrors.map(ex, Operation.COPY, source));
+		}).transform(this::offload).onErrorMap((ex) -> FsErrors.map(ex, Operation.COPY, source));
 	}
 
 	@Override
@@ -570,7 +638,7 @@ public class FsBackend implements StorageBackend {
 			}
 			pruneEmptyDirectories(from.getParent());
 			return null;
-		}).subscribeOn(this.scheduler).onErrorMap((ex) -> FsErrors.map(ex, Operation.RENAME, source));
+		}).transform(this::offload).onErrorMap((ex) -> FsErrors.map(ex, Operation.RENAME, source));
 	}
 
 	@Override
@@ -611,6 +679,26 @@ public class FsBackend implements StorageBackend {
 			throw outside(file);
 		}
 		return real;
+	}
+
+	/**
+	 * Checks that a directory resolves inside the root, remembering the answer for a second: resolving
+	 * every link of a path costs a system call per segment, as much as reading a small file. A
+	 * directory that a local user replaces with a link to outside the root is noticed within that second.
+	 */
+	private void checkDirectoryInside(Path directory) throws IOException {
+		long now = System.nanoTime();
+		Long until = this.verifiedDirectories.get(directory);
+		if (until != null && now - until < 0) {
+			return;
+		}
+		if (!directory.toRealPath().startsWith(this.root)) {
+			throw outside(directory);
+		}
+		if (this.verifiedDirectories.size() > 10_000) {
+			this.verifiedDirectories.clear();
+		}
+		this.verifiedDirectories.put(directory, now + VERIFIED_TTL_NANOS);
 	}
 
 	/** Checks that the nearest existing ancestor-or-self of a path lies inside the root. */

@@ -1,8 +1,9 @@
 package dev.objectstorage.layer;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
@@ -13,14 +14,12 @@ import dev.objectstorage.StorageException;
 import dev.objectstorage.spi.StorageBackend;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
-import reactor.util.retry.RetryBackoffSpec;
 
 import org.springframework.core.io.buffer.DataBuffer;
 
 /**
  * Retries operations that fail with a {@linkplain StorageException#isTemporary() temporary} error,
- * with exponential backoff and jitter (Reactor's {@link Retry#backoff}). Permanent errors (not found,
+ * with exponential backoff and jitter. Permanent errors (not found,
  * permission denied, a failed condition, ...) are never retried.
  * <ul>
  * <li>{@code stat}, {@code delete} and {@code copy} are retried as a whole (they are idempotent).</li>
@@ -84,6 +83,13 @@ public final class RetryLayer implements Layer {
 		return ex instanceof StorageException se && se.isTemporary();
 	}
 
+	/**
+	 * Retries with Reactor's {@code onErrorResume} and {@code delay} rather than
+	 * {@code retryWhen(Retry.backoff(...))}: {@code retryWhen} builds a companion publisher for every
+	 * subscription, which measured about 2.5 µs on a 4 KiB file read of about 5 µs, where an
+	 * {@code onErrorResume} that never fires costs next to nothing. The backoff is the same:
+	 * exponential, capped, with jitter.
+	 */
 	private static final class Retrying extends ForwardingBackend {
 
 		private final RetrySettings settings;
@@ -93,56 +99,70 @@ public final class RetryLayer implements Layer {
 			this.settings = settings;
 		}
 
-		private RetryBackoffSpec retry() {
-			return Retry.backoff(this.settings.maxAttempts() - 1, this.settings.initialBackoff())
-				.maxBackoff(this.settings.maxBackoff())
-				.jitter(this.settings.jitter())
-				.filter(RetryLayer::isTemporary)
-				.onRetryExhaustedThrow((spec, signal) -> signal.failure());
+		/** The delay before attempt {@code attempt + 1}. */
+		private Duration backoff(int attempt) {
+			long initial = this.settings.initialBackoff().toNanos();
+			long max = this.settings.maxBackoff().toNanos();
+			long base = (attempt >= 62 || initial > (max >> Math.min(attempt - 1, 62))) ? max
+					: Math.min(max, initial << (attempt - 1));
+			double spread = base * this.settings.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+			return Duration.ofNanos(Math.max(0, Math.min(max, base + (long) spread)));
+		}
+
+		private boolean retryable(Throwable ex, int attempt) {
+			return attempt < this.settings.maxAttempts() && isTemporary(ex);
+		}
+
+		private <T> Mono<T> retrying(Supplier<Mono<T>> operation, int attempt) {
+			return operation.get().onErrorResume((ex) -> retryable(ex, attempt),
+					(ex) -> Mono.delay(backoff(attempt)).then(Mono.defer(() -> retrying(operation, attempt + 1))));
 		}
 
 		@Override
 		public Mono<ObjectMetadata> stat(String path) {
-			return super.stat(path).retryWhen(retry());
+			return retrying(() -> super.stat(path), 1);
 		}
 
 		@Override
 		public Mono<Void> delete(String path) {
-			return super.delete(path).retryWhen(retry());
+			return retrying(() -> super.delete(path), 1);
 		}
 
 		@Override
 		public Mono<Void> copy(String source, String target) {
-			return super.copy(source, target).retryWhen(retry());
+			return retrying(() -> super.copy(source, target), 1);
 		}
 
 		@Override
 		public Flux<ObjectEntry> list(String prefix, ListOptions options) {
-			return Flux.defer(() -> {
-				AtomicReference<String> last = new AtomicReference<>();
-				return Flux.defer(() -> {
-					String after = last.get();
-					ListOptions resumed = (after != null) ? options.withStartAfter(after) : options;
-					return super.list(prefix, resumed);
-				}).doOnNext((entry) -> last.set(entry.path())).retryWhen(retry());
-			});
+			return Flux.defer(() -> listAttempt(prefix, options, new AtomicReference<>(), 1));
+		}
+
+		private Flux<ObjectEntry> listAttempt(String prefix, ListOptions options, AtomicReference<String> last,
+				int attempt) {
+			String after = last.get();
+			ListOptions resumed = (after != null) ? options.withStartAfter(after) : options;
+			return super.list(prefix, resumed).doOnNext((entry) -> last.set(entry.path()))
+				.onErrorResume((ex) -> retryable(ex, attempt), (ex) -> Mono.delay(backoff(attempt))
+					.thenMany(Flux.defer(() -> listAttempt(prefix, options, last, attempt + 1))));
 		}
 
 		@Override
 		public Flux<DataBuffer> read(String path, ReadOptions options) {
-			return Flux.defer(() -> {
-				AtomicLong emitted = new AtomicLong();
-				return Flux.defer(() -> {
-					long done = emitted.get();
-					if (done == 0) {
-						return super.read(path, options);
-					}
-					long length = (options.length() < 0) ? -1 : options.length() - done;
-					return super.read(path, options.withRange(options.offset() + done, length));
-				}).doOnNext((buffer) -> emitted.addAndGet(buffer.readableByteCount()))
-					.retryWhen(retry().filter((ex) -> isTemporary(ex)
-							&& (emitted.get() == 0 || options.ifMatch() != null)));
-			});
+			return Flux.defer(() -> readAttempt(path, options, new long[1], 1));
+		}
+
+		private Flux<DataBuffer> readAttempt(String path, ReadOptions options, long[] emitted, int attempt) {
+			long done = emitted[0];
+			ReadOptions resumed = options;
+			if (done > 0) {
+				long length = (options.length() < 0) ? -1 : options.length() - done;
+				resumed = options.withRange(options.offset() + done, length);
+			}
+			return super.read(path, resumed).doOnNext((buffer) -> emitted[0] += buffer.readableByteCount())
+				.onErrorResume((ex) -> retryable(ex, attempt) && (emitted[0] == 0 || options.ifMatch() != null),
+						(ex) -> Mono.delay(backoff(attempt))
+							.thenMany(Flux.defer(() -> readAttempt(path, options, emitted, attempt + 1))));
 		}
 
 	}

@@ -1,7 +1,6 @@
 package dev.objectstorage.layer;
 
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
@@ -19,12 +18,15 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 
 /**
- * Bounds how long an operation may take, with Reactor's {@code timeout} operators: single-result
+ * Bounds how long an operation may take: single-result
  * operations get a deadline; streams (reads, listings, and the content of writes) get a deadline for
  * their first element and an idle timeout for every gap after that, so a large transfer that keeps
  * moving is never cut off. A write's deadline starts when its content is complete (the content may
  * pause while the backend uploads, and a slow producer is not the storage's fault). A timeout cancels the operation and fails it with a temporary
- * {@link ErrorKind#TIMEOUT} error (which a {@link RetryLayer} outside this one may retry).
+ * {@link ErrorKind#TIMEOUT} error (which a {@link RetryLayer} outside this one may retry). Deadlines
+ * are checked by one periodic task (see {@link Deadlines}: Reactor's {@code timeout} operators
+ * schedule a timer per element, which costs more than a small read), so a timeout fires up to a
+ * tenth of the shortest timeout late.
  */
 public final class TimeoutLayer implements Layer {
 
@@ -69,26 +71,41 @@ public final class TimeoutLayer implements Layer {
 
 		private final TimeoutSettings settings;
 
+		private final Deadlines deadlines;
+
 		Timing(StorageBackend delegate, TimeoutSettings settings) {
 			super(delegate);
 			this.settings = settings;
+			this.deadlines = new Deadlines(
+					(settings.operation().compareTo(settings.idle()) < 0) ? settings.operation() : settings.idle());
 		}
 
+		/** A single-result operation must end within the operation timeout. */
 		private <T> Mono<T> deadline(Mono<T> mono, String what) {
-			return mono.timeout(this.settings.operation()).onErrorMap(TimeoutException.class,
-					(ex) -> timeout(what + " took longer than " + this.settings.operation(), ex));
+			return Mono.defer(() -> {
+				Sinks.Empty<T> expired = Sinks.empty();
+				Deadlines.Deadline deadline = this.deadlines.start(this.settings.operation().toNanos(),
+						() -> expired.tryEmitError(timeout(what + " took longer than " + this.settings.operation())));
+				return mono.or(expired.asMono()).doFinally((signal) -> deadline.cancel());
+			});
 		}
 
+		/** A stream must start within the operation timeout and never pause longer than the idle timeout. */
 		private <T> Flux<T> idle(Flux<T> flux, String what) {
-			Mono<Long> first = Mono.delay(this.settings.operation());
-			Mono<Long> gap = Mono.delay(this.settings.idle());
-			return flux.timeout(first, (item) -> gap).onErrorMap(TimeoutException.class,
-					(ex) -> timeout(what + " stalled: no data for " + this.settings.idle()
-							+ " (or none in the first " + this.settings.operation() + ")", ex));
+			return Flux.defer(() -> {
+				Sinks.Empty<T> expired = Sinks.empty();
+				long idle = this.settings.idle().toNanos();
+				Deadlines.Deadline deadline = this.deadlines.start(this.settings.operation().toNanos(),
+						() -> expired.tryEmitError(timeout(what + " stalled: no data for " + this.settings.idle()
+								+ " (or none in the first " + this.settings.operation() + ")")));
+				return flux.doOnNext((item) -> deadline.extend(idle))
+					.takeUntilOther(expired.asMono())
+					.doFinally((signal) -> deadline.cancel());
+			});
 		}
 
-		private static StorageException timeout(String message, Throwable cause) {
-			return new StorageException(ErrorKind.TIMEOUT, message, cause);
+		private static StorageException timeout(String message) {
+			return new StorageException(ErrorKind.TIMEOUT, message);
 		}
 
 		@Override
@@ -102,12 +119,16 @@ public final class TimeoutLayer implements Layer {
 			// The content may rightly pause while the backend is busy (an upload part on the wire), and
 			// a slow producer is the producer's business: the deadline starts when the content is complete.
 			return Mono.defer(() -> {
-				Sinks.Empty<Void> contentDone = Sinks.empty();
-				Flux<DataBuffer> tracked = content.doOnComplete(contentDone::tryEmitEmpty);
-				return super.write(path, tracked, options)
-					.timeout(contentDone.asMono().then(Mono.delay(this.settings.operation())))
-					.onErrorMap(TimeoutException.class, (ex) -> timeout(
-							"write of " + path + " took longer than " + this.settings.operation() + " to complete", ex));
+				Sinks.Empty<ObjectMetadata> expired = Sinks.empty();
+				Deadlines.Deadline[] deadline = new Deadlines.Deadline[1];
+				Flux<DataBuffer> tracked = content.doOnComplete(() -> deadline[0] = this.deadlines.start(
+						this.settings.operation().toNanos(), () -> expired.tryEmitError(timeout("write of " + path
+								+ " took longer than " + this.settings.operation() + " to complete"))));
+				return super.write(path, tracked, options).or(expired.asMono()).doFinally((signal) -> {
+					if (deadline[0] != null) {
+						deadline[0].cancel();
+					}
+				});
 			});
 		}
 

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the benchmarks, runs the whole suite with settings for a 2-core machine (about 15 minutes),
+# and turns the JMH JSON into docs/benchmarks.md and docs/benchmarks/*.png.
+# Extra arguments go to JMH, for example a regular expression to run only some cases:
+#   storage-benchmarks/run-benchmarks.sh 'read_full' -p size=16777216
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./mvnw -B -q -pl storage-benchmarks -am install -DskipTests
+CLASSPATH_FILE="$PWD/storage-benchmarks/target/classpath.txt"
+./mvnw -B -q -pl storage-benchmarks dependency:build-classpath -Dmdep.outputFile="$CLASSPATH_FILE"
+CP="storage-benchmarks/target/classes:$(cat "$CLASSPATH_FILE")"
+RESULT=storage-benchmarks/target/jmh-result.json
+
+java -cp "$CP" org.openjdk.jmh.Main -wi 1 -w 1s -i 2 -r 1s -f 1 -rf json -rff "$RESULT" "$@"
+java -cp "$CP" dev.objectstorage.benchmarks.BenchmarkReport "$RESULT" docs
+echo "Wrote docs/benchmarks.md and docs/benchmarks/*.png"

@@ -1,0 +1,40 @@
+package dev.objectstorage.benchmarks;
+
+import java.util.Collection;
+
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs every benchmark case with every subject once, tiny and in this JVM, so that the benchmark
+ * module cannot rot: each subject must set up, run its case, and produce a result. No timing is
+ * asserted (timings come from the real runs, see run-benchmarks.sh).
+ */
+class BenchmarkSmokeTests {
+
+	@Test
+	void everyCaseRunsForEverySubject() throws Exception {
+		Options options = new OptionsBuilder()
+			.include(StorageBenchmarks.class.getName())
+			.param("size", "4096")
+			.forks(0)
+			.warmupIterations(0)
+			.measurementIterations(1)
+			.measurementTime(TimeValue.milliseconds(20))
+			.shouldFailOnError(true)
+			.build();
+		Collection<RunResult> results = new Runner(options).run();
+		// read_full and write_once: 15 subjects at one size; read_range: 15; stat: 11
+		assertThat(results).hasSize(15 + 15 + 15 + 11);
+		for (RunResult result : results) {
+			assertThat(result.getPrimaryResult().getSampleCount()).as(result.getParams().toString()).isPositive();
+		}
+	}
+
+}
