@@ -32,11 +32,16 @@ import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
 import dev.objectstorage.spi.StorageBackend;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -350,17 +355,151 @@ public class FsBackend implements StorageBackend {
 
 	@Override
 	public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
-		Path file = resolve(path);
-		return Mono.usingWhen(Mono.fromCallable(() -> TempFile.create(this, file)),
-				// write() hands each buffer on once written; release it there, and map it away so that
-				// then() has no buffer left to discard (the discard hook would release it a second time)
-				(temp) -> DataBufferUtils.write(content.publishOn(this.scheduler, 4), temp.channel)
-					.map(DataBufferUtils::release)
-					.then(Mono.fromCallable(() -> commit(path, file, temp, options))),
-				TempFile::cleanUp, (temp, error) -> temp.cleanUp(), TempFile::cleanUp)
-			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
-			.transform(this::offload)
-			.onErrorMap((ex) -> FsErrors.map(ex, Operation.WRITE, path));
+		return offload(Mono.<ObjectMetadata>create((sink) -> {
+			TempFile temp;
+			try {
+				temp = TempFile.create(this, resolve(path));
+			}
+			catch (IOException | RuntimeException ex) {
+				sink.error(ex);
+				return;
+			}
+			FileWriter writer = new FileWriter(path, resolve(path), temp, options, sink);
+			sink.onCancel(writer::cancel);
+			content.subscribe(writer);
+		})).onErrorMap((ex) -> FsErrors.map(ex, Operation.WRITE, path));
+	}
+
+	/**
+	 * Writes a write's content into its temporary file and publishes it on completion. Each buffer
+	 * is written on the thread that delivers it when that thread may block (no hand-off: a small
+	 * write costs less than the two thread switches), and on the bounded-elastic scheduler when it
+	 * is a non-blocking thread such as a server's event loop. One buffer is requested at a time, so
+	 * a slow disk slows the producer down. Spring's {@code DataBufferUtils.write} writes on whatever
+	 * thread delivers, event loops included, which is why this is written here.
+	 */
+	private final class FileWriter extends BaseSubscriber<DataBuffer> {
+
+		private final String path;
+
+		private final Path file;
+
+		private final TempFile temp;
+
+		private final WriteOptions options;
+
+		private final MonoSink<ObjectMetadata> sink;
+
+		private final Context context = Operators.enableOnDiscard(Context.empty(), FsBackend::release);
+
+		private volatile boolean finished;
+
+		FileWriter(String path, Path file, TempFile temp, WriteOptions options, MonoSink<ObjectMetadata> sink) {
+			this.path = path;
+			this.file = file;
+			this.temp = temp;
+			this.options = options;
+			this.sink = sink;
+		}
+
+		@Override
+		public Context currentContext() {
+			return this.context; // buffers that upstream drops on cancel get released
+		}
+
+		@Override
+		protected void hookOnSubscribe(Subscription subscription) {
+			subscription.request(1);
+		}
+
+		@Override
+		protected void hookOnNext(DataBuffer buffer) {
+			if (Schedulers.isInNonBlockingThread()) {
+				FsBackend.this.scheduler.schedule(() -> write(buffer));
+			}
+			else {
+				write(buffer);
+			}
+		}
+
+		private void write(DataBuffer buffer) {
+			try {
+				if (this.finished) {
+					return;
+				}
+				try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
+					while (it.hasNext()) {
+						ByteBuffer bytes = it.next();
+						while (bytes.hasRemaining()) {
+							this.temp.channel.write(bytes);
+						}
+					}
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				cancel();
+				fail(ex);
+				return;
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+			request(1);
+		}
+
+		@Override
+		protected void hookOnComplete() {
+			if (Schedulers.isInNonBlockingThread()) {
+				FsBackend.this.scheduler.schedule(this::complete);
+			}
+			else {
+				complete();
+			}
+		}
+
+		private void complete() {
+			if (this.finished) {
+				return;
+			}
+			try {
+				ObjectMetadata metadata = commit(this.path, this.file, this.temp, this.options);
+				this.finished = true;
+				this.temp.cleanUpNow();
+				this.sink.success(metadata);
+			}
+			catch (IOException | RuntimeException ex) {
+				fail(ex);
+			}
+		}
+
+		@Override
+		protected void hookOnError(Throwable error) {
+			fail(error);
+		}
+
+		/** The consumer cancelled the write: stop reading the content and leave nothing behind. */
+		@Override
+		protected void hookOnCancel() {
+			if (!this.finished) {
+				this.finished = true;
+				this.temp.cleanUpNow();
+			}
+		}
+
+		private void fail(Throwable error) {
+			if (!this.finished) {
+				this.finished = true;
+				this.temp.cleanUpNow();
+				this.sink.error(error);
+			}
+		}
+
+	}
+
+	private static void release(Object discarded) {
+		if (discarded instanceof DataBuffer buffer) {
+			DataBufferUtils.release(buffer);
+		}
 	}
 
 	private ObjectMetadata commit(String path, Path file, TempFile temp, WriteOptions options) throws IOException {
@@ -480,7 +619,8 @@ public class FsBackend implements StorageBackend {
 					return new TempFile(temp, channel);
 				}
 				catch (NoSuchFileException ex) {
-					// a concurrent delete removed the (empty) directory we just created: make it again
+					// a concurrent delete removed the (empty) directory: make it again
+					backend.forgetDirectory(directory);
 					if (attempt >= 5) {
 						throw ex;
 					}
@@ -488,23 +628,21 @@ public class FsBackend implements StorageBackend {
 			}
 		}
 
-		Mono<Void> cleanUp() {
-			return Mono.fromRunnable(() -> {
+		void cleanUpNow() {
+			try {
+				this.channel.close();
+			}
+			catch (IOException ex) {
+				// closing is best effort here; the file is deleted next
+			}
+			if (!this.published) {
 				try {
-					this.channel.close();
+					Files.deleteIfExists(this.path);
 				}
 				catch (IOException ex) {
-					// closing is best effort here; the file is deleted next
+					// best effort; temporary files never show in listings
 				}
-				if (!this.published) {
-					try {
-						Files.deleteIfExists(this.path);
-					}
-					catch (IOException ex) {
-						// best effort; temporary files never show in listings
-					}
-				}
-			});
+			}
 		}
 
 	}
@@ -558,6 +696,7 @@ public class FsBackend implements StorageBackend {
 				dir = dir.getParent()) {
 			try {
 				Files.delete(dir);
+				this.verifiedDirectories.remove(dir);
 			}
 			catch (IOException ex) {
 				return; // not empty (or gone): stop here
@@ -610,7 +749,7 @@ public class FsBackend implements StorageBackend {
 				}
 			}
 			finally {
-				temp.cleanUp().block();
+				temp.cleanUpNow();
 			}
 			return null;
 		}).transform(this::offload).onErrorMap((ex) -> FsErrors.map(ex, Operation.COPY, source));
@@ -713,11 +852,18 @@ public class FsBackend implements StorageBackend {
 	}
 
 	private void createDirectories(Path directory) throws IOException {
+		Long until = this.verifiedDirectories.get(directory);
+		if (until != null && System.nanoTime() - until < 0) {
+			return; // exists and lies inside the root, as checked less than a second ago
+		}
 		checkInside(directory);
 		Files.createDirectories(directory);
-		if (!directory.toRealPath().startsWith(this.root)) {
-			throw outside(directory);
-		}
+		checkDirectoryInside(directory);
+	}
+
+	/** Forgets a directory's check (it was removed, for one). */
+	void forgetDirectory(Path directory) {
+		this.verifiedDirectories.remove(directory);
 	}
 
 	private StorageException outside(Path path) {
