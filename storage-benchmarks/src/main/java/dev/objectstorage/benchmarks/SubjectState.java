@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
+import dev.objectstorage.s3.S3ProxyServer;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -47,6 +48,9 @@ public abstract class SubjectState {
 	public void tearDown() throws Exception {
 		this.impl.close();
 		FileSystemUtils.deleteRecursively(this.directory);
+		if (subjectName().startsWith("s3-")) {
+			S3ProxyServer.shutdown(); // its non-daemon threads would keep the benchmark's JVM from exiting
+		}
 	}
 
 }

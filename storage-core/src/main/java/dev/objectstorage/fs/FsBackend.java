@@ -394,6 +394,9 @@ public class FsBackend implements StorageBackend {
 
 		private volatile boolean finished;
 
+		/** One worker, so that hand-offs run in order (the completion after the last write). */
+		private Scheduler.@Nullable Worker worker;
+
 		FileWriter(String path, Path file, TempFile temp, WriteOptions options, MonoSink<ObjectMetadata> sink) {
 			this.path = path;
 			this.file = file;
@@ -415,10 +418,25 @@ public class FsBackend implements StorageBackend {
 		@Override
 		protected void hookOnNext(DataBuffer buffer) {
 			if (Schedulers.isInNonBlockingThread()) {
-				FsBackend.this.scheduler.schedule(() -> write(buffer));
+				worker().schedule(() -> write(buffer));
 			}
 			else {
 				write(buffer);
+			}
+		}
+
+		private synchronized Scheduler.Worker worker() {
+			if (this.worker == null) {
+				this.worker = FsBackend.this.scheduler.createWorker();
+			}
+			return this.worker;
+		}
+
+		private synchronized void releaseWorker() {
+			if (this.worker != null) {
+				Scheduler.Worker done = this.worker;
+				// let tasks already queued run (they see 'finished' and release their buffer)
+				done.schedule(done::dispose);
 			}
 		}
 
@@ -449,8 +467,8 @@ public class FsBackend implements StorageBackend {
 
 		@Override
 		protected void hookOnComplete() {
-			if (Schedulers.isInNonBlockingThread()) {
-				FsBackend.this.scheduler.schedule(this::complete);
+			if (Schedulers.isInNonBlockingThread() || this.worker != null) {
+				worker().schedule(this::complete); // after the writes handed off before
 			}
 			else {
 				complete();
@@ -465,6 +483,7 @@ public class FsBackend implements StorageBackend {
 				ObjectMetadata metadata = commit(this.path, this.file, this.temp, this.options);
 				this.finished = true;
 				this.temp.cleanUpNow();
+				releaseWorker();
 				this.sink.success(metadata);
 			}
 			catch (IOException | RuntimeException ex) {
@@ -474,7 +493,12 @@ public class FsBackend implements StorageBackend {
 
 		@Override
 		protected void hookOnError(Throwable error) {
-			fail(error);
+			if (Schedulers.isInNonBlockingThread() || this.worker != null) {
+				worker().schedule(() -> fail(error)); // after queued writes, and off the event loop
+			}
+			else {
+				fail(error);
+			}
 		}
 
 		/** The consumer cancelled the write: stop reading the content and leave nothing behind. */
@@ -483,6 +507,7 @@ public class FsBackend implements StorageBackend {
 			if (!this.finished) {
 				this.finished = true;
 				this.temp.cleanUpNow();
+				releaseWorker();
 			}
 		}
 
@@ -490,6 +515,7 @@ public class FsBackend implements StorageBackend {
 			if (!this.finished) {
 				this.finished = true;
 				this.temp.cleanUpNow();
+				releaseWorker();
 				this.sink.error(error);
 			}
 		}

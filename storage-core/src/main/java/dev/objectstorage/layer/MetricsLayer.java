@@ -73,6 +73,20 @@ public final class MetricsLayer implements Layer {
 	}
 
 	/**
+	 * A listener for a {@link RetryLayer} inside this layer, so that retried attempts are counted
+	 * (by error kind) next to the operations' outcomes.
+	 * @return the listener
+	 */
+	public RetryLayer.RetryListener retryListener() {
+		return (operation, error, attempt) -> {
+			this.operations.get(operation).retried(error.kind());
+			for (MetricsRecorder recorder : this.recorders) {
+				recorder.retry(operation, error.kind());
+			}
+		};
+	}
+
+	/**
 	 * Finds the metrics layer in a stack of layers, if there is one.
 	 * @param backend the outermost backend of a storage
 	 * @return the layer, or {@code null}

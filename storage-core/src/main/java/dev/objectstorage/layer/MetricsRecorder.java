@@ -24,4 +24,12 @@ public interface MetricsRecorder {
 	 */
 	void bytes(Operation operation, long bytes);
 
+	/**
+	 * An attempt failed with a temporary error and a retry layer tries it again.
+	 * @param operation the operation
+	 * @param kind the kind of the attempt's error
+	 */
+	default void retry(Operation operation, dev.objectstorage.ErrorKind kind) {
+	}
+
 }

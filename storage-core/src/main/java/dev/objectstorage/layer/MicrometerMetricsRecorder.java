@@ -16,7 +16,9 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code storage.operations}: a timer tagged {@code storage}, {@code operation} and {@code outcome}
  * ({@code success}, {@code cancelled} or the error kind, such as {@code not_found});</li>
  * <li>{@code storage.bytes}: a counter tagged {@code storage}, {@code operation} and {@code direction}
- * ({@code read} or {@code write}).</li>
+ * ({@code read} or {@code write});</li>
+ * <li>{@code storage.retries}: a counter of retried attempts tagged {@code storage}, {@code operation} and
+ * {@code kind}.</li>
  * </ul>
  * No tag ever holds a path, so the number of series stays small. Needs micrometer-core.
  */
@@ -27,6 +29,9 @@ public final class MicrometerMetricsRecorder implements MetricsRecorder {
 
 	/** The byte counter's name. */
 	public static final String BYTES = "storage.bytes";
+
+	/** The retry counter's name. */
+	public static final String RETRIES = "storage.retries";
 
 	private final MeterRegistry registry;
 
@@ -64,6 +69,15 @@ public final class MicrometerMetricsRecorder implements MetricsRecorder {
 				.tags("storage", this.storage, "operation", operation.id(), "outcome", o)
 				.register(this.registry))
 			.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void retry(Operation operation, dev.objectstorage.ErrorKind kind) {
+		Counter.builder(RETRIES)
+			.description("Attempts of object storage operations that failed with a temporary error and were retried")
+			.tags("storage", this.storage, "operation", operation.id(), "kind", MetricsLayer.outcome(kind))
+			.register(this.registry)
+			.increment();
 	}
 
 	@Override

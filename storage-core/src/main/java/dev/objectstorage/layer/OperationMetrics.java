@@ -31,6 +31,8 @@ public final class OperationMetrics {
 
 	private final Map<ErrorKind, LongAdder> errors = new EnumMap<>(ErrorKind.class);
 
+	private final Map<ErrorKind, LongAdder> retries = new EnumMap<>(ErrorKind.class);
+
 	private final LongAdder bytes = new LongAdder();
 
 	/** Bytes per second of the last {@value #WINDOW_SECONDS} seconds, slot = second % 60. */
@@ -45,6 +47,7 @@ public final class OperationMetrics {
 		this.operation = operation;
 		for (ErrorKind kind : ErrorKind.values()) {
 			this.errors.put(kind, new LongAdder());
+			this.retries.put(kind, new LongAdder());
 		}
 		for (int i = 0; i < WINDOW_SECONDS; i++) {
 			this.windowSecond.set(i, -1);
@@ -61,6 +64,10 @@ public final class OperationMetrics {
 		this.count.increment();
 		this.errors.get(kind).increment();
 		this.latency.record(nanos);
+	}
+
+	void retried(ErrorKind kind) {
+		this.retries.get(kind).increment();
 	}
 
 	void cancelled(long nanos) {
@@ -98,18 +105,24 @@ public final class OperationMetrics {
 			}
 		}
 		double windowSeconds = Math.min(WINDOW_SECONDS, Math.max(1.0, elapsedNanos / 1e9));
-		Map<ErrorKind, Long> errorCounts = new EnumMap<>(ErrorKind.class);
-		this.errors.forEach((kind, adder) -> {
-			long n = adder.sum();
-			if (n > 0) {
-				errorCounts.put(kind, n);
-			}
-		});
+		Map<ErrorKind, Long> errorCounts = counts(this.errors);
+		Map<ErrorKind, Long> retryCounts = counts(this.retries);
 		long total = this.bytes.sum();
-		return new Snapshot(this.operation, this.count.sum(), this.successes.sum(), errorCounts,
+		return new Snapshot(this.operation, this.count.sum(), this.successes.sum(), errorCounts, retryCounts,
 				this.cancellations.sum(), total, windowTotal / windowSeconds, total / Math.max(elapsedNanos / 1e9, 1e-9),
 				this.latency.percentileMillis(0.50), this.latency.percentileMillis(0.95),
 				this.latency.percentileMillis(0.99));
+	}
+
+	private static Map<ErrorKind, Long> counts(Map<ErrorKind, LongAdder> adders) {
+		Map<ErrorKind, Long> counts = new EnumMap<>(ErrorKind.class);
+		adders.forEach((kind, adder) -> {
+			long n = adder.sum();
+			if (n > 0) {
+				counts.put(kind, n);
+			}
+		});
+		return counts;
 	}
 
 	/**
@@ -119,6 +132,7 @@ public final class OperationMetrics {
 	 * @param count how many operations ended (succeeded, failed or were cancelled)
 	 * @param successes how many succeeded
 	 * @param errors how many failed, by kind (kinds that never happened are left out)
+	 * @param retries how many attempts failed with a temporary error and were tried again, by kind
 	 * @param cancellations how many were cancelled by their subscriber
 	 * @param bytes bytes transferred (read for reads, written for writes)
 	 * @param bytesPerSecondLastMinute throughput over the last minute (or since start, if shorter)
@@ -128,7 +142,7 @@ public final class OperationMetrics {
 	 * @param p99Millis 99th percentile latency in milliseconds
 	 */
 	public record Snapshot(Operation operation, long count, long successes, Map<ErrorKind, Long> errors,
-			long cancellations, long bytes, double bytesPerSecondLastMinute, double bytesPerSecondSinceStart,
+			Map<ErrorKind, Long> retries, long cancellations, long bytes, double bytesPerSecondLastMinute, double bytesPerSecondSinceStart,
 			double p50Millis, double p95Millis, double p99Millis) {
 
 		/**

@@ -9,8 +9,10 @@ import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
+import dev.objectstorage.Operation;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
+import dev.objectstorage.spi.ReadVersion;
 import dev.objectstorage.spi.StorageBackend;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -25,8 +27,9 @@ import org.springframework.core.io.buffer.DataBuffer;
  * <li>{@code stat}, {@code delete} and {@code copy} are retried as a whole (they are idempotent).</li>
  * <li>{@code list} resumes after the last entry it emitted, so no entry is repeated or lost.</li>
  * <li>{@code read} is retried as long as no byte has been emitted; a read that breaks after emitting
- * bytes resumes from the next byte when the caller pinned the version with {@code ifMatch}, and
- * otherwise fails (so that two versions are never spliced).</li>
+ * bytes resumes from the next byte, pinned to the same version ({@code ifMatch} with the caller's
+ * entity tag, or the one the backend reported through {@link ReadVersion}); if the object changed
+ * meanwhile it fails with {@code CONDITION_NOT_MATCH}, so two versions are never spliced.</li>
  * <li>{@code write}, {@code rename} and {@code deleteAll} are not retried here: their input streams
  * cannot be replayed, and rename is not idempotent. Backends retry what they can inside (the S3
  * backend's SDK retries each part of an upload).</li>
@@ -36,8 +39,37 @@ public final class RetryLayer implements Layer {
 
 	private final RetrySettings settings;
 
+	private final RetryListener listener;
+
 	public RetryLayer(RetrySettings settings) {
+		this(settings, (operation, error, attempt) -> {
+		});
+	}
+
+	/**
+	 * A retry layer that tells a listener about every retry (the {@link MetricsLayer} counts them).
+	 * @param settings the settings
+	 * @param listener told before each retry
+	 */
+	public RetryLayer(RetrySettings settings, RetryListener listener) {
 		this.settings = settings;
+		this.listener = listener;
+	}
+
+	/**
+	 * Told before an operation is tried again.
+	 */
+	@FunctionalInterface
+	public interface RetryListener {
+
+		/**
+		 * An attempt failed with a temporary error and the operation will be tried again.
+		 * @param operation the operation
+		 * @param error the error of the failed attempt
+		 * @param attempt the number of the failed attempt (1 for the first)
+		 */
+		void retrying(Operation operation, StorageException error, int attempt);
+
 	}
 
 	/**
@@ -76,7 +108,7 @@ public final class RetryLayer implements Layer {
 
 	@Override
 	public StorageBackend apply(StorageBackend backend) {
-		return new Retrying(backend, this.settings);
+		return new Retrying(backend, this.settings, this.listener);
 	}
 
 	static boolean isTemporary(Throwable ex) {
@@ -94,9 +126,18 @@ public final class RetryLayer implements Layer {
 
 		private final RetrySettings settings;
 
-		Retrying(StorageBackend delegate, RetrySettings settings) {
+		private final RetryListener listener;
+
+		Retrying(StorageBackend delegate, RetrySettings settings, RetryListener listener) {
 			super(delegate);
 			this.settings = settings;
+			this.listener = listener;
+		}
+
+		/** The delay before the next attempt, after telling the listener. */
+		private Mono<Long> pause(Operation operation, Throwable error, int attempt) {
+			this.listener.retrying(operation, (StorageException) error, attempt);
+			return Mono.delay(backoff(attempt));
 		}
 
 		/** The delay before attempt {@code attempt + 1}. */
@@ -113,24 +154,24 @@ public final class RetryLayer implements Layer {
 			return attempt < this.settings.maxAttempts() && isTemporary(ex);
 		}
 
-		private <T> Mono<T> retrying(Supplier<Mono<T>> operation, int attempt) {
+		private <T> Mono<T> retrying(Operation op, Supplier<Mono<T>> operation, int attempt) {
 			return operation.get().onErrorResume((ex) -> retryable(ex, attempt),
-					(ex) -> Mono.delay(backoff(attempt)).then(Mono.defer(() -> retrying(operation, attempt + 1))));
+					(ex) -> pause(op, ex, attempt).then(Mono.defer(() -> retrying(op, operation, attempt + 1))));
 		}
 
 		@Override
 		public Mono<ObjectMetadata> stat(String path) {
-			return retrying(() -> super.stat(path), 1);
+			return retrying(Operation.STAT, () -> super.stat(path), 1);
 		}
 
 		@Override
 		public Mono<Void> delete(String path) {
-			return retrying(() -> super.delete(path), 1);
+			return retrying(Operation.DELETE, () -> super.delete(path), 1);
 		}
 
 		@Override
 		public Mono<Void> copy(String source, String target) {
-			return retrying(() -> super.copy(source, target), 1);
+			return retrying(Operation.COPY, () -> super.copy(source, target), 1);
 		}
 
 		@Override
@@ -143,26 +184,40 @@ public final class RetryLayer implements Layer {
 			String after = last.get();
 			ListOptions resumed = (after != null) ? options.withStartAfter(after) : options;
 			return super.list(prefix, resumed).doOnNext((entry) -> last.set(entry.path()))
-				.onErrorResume((ex) -> retryable(ex, attempt), (ex) -> Mono.delay(backoff(attempt))
+				.onErrorResume((ex) -> retryable(ex, attempt), (ex) -> pause(Operation.LIST, ex, attempt)
 					.thenMany(Flux.defer(() -> listAttempt(prefix, options, last, attempt + 1))));
 		}
 
 		@Override
 		public Flux<DataBuffer> read(String path, ReadOptions options) {
-			return Flux.defer(() -> readAttempt(path, options, new long[1], 1));
+			return Flux.defer(() -> readAttempt(path, options, new long[1], new ReadVersion(), 1));
 		}
 
-		private Flux<DataBuffer> readAttempt(String path, ReadOptions options, long[] emitted, int attempt) {
+		/**
+		 * One attempt of a read. After a break midway it resumes at the next byte, pinned with
+		 * {@code ifMatch} to the version it was reading (the caller's {@code ifMatch}, or the entity
+		 * tag the backend reported); if that version is gone the read fails with
+		 * {@code CONDITION_NOT_MATCH} rather than splice two versions. Without a known version it
+		 * fails instead of resuming.
+		 */
+		private Flux<DataBuffer> readAttempt(String path, ReadOptions options, long[] emitted, ReadVersion version,
+				int attempt) {
 			long done = emitted[0];
 			ReadOptions resumed = options;
 			if (done > 0) {
 				long length = (options.length() < 0) ? -1 : options.length() - done;
 				resumed = options.withRange(options.offset() + done, length);
+				if (options.ifMatch() == null) {
+					resumed = resumed.withIfMatch(version.etag());
+				}
 			}
-			return super.read(path, resumed).doOnNext((buffer) -> emitted[0] += buffer.readableByteCount())
-				.onErrorResume((ex) -> retryable(ex, attempt) && (emitted[0] == 0 || options.ifMatch() != null),
-						(ex) -> Mono.delay(backoff(attempt))
-							.thenMany(Flux.defer(() -> readAttempt(path, options, emitted, attempt + 1))));
+			return super.read(path, resumed)
+				.doOnNext((buffer) -> emitted[0] += buffer.readableByteCount())
+				.contextWrite((context) -> context.put(ReadVersion.class, version))
+				.onErrorResume((ex) -> retryable(ex, attempt)
+						&& (emitted[0] == 0 || options.ifMatch() != null || version.etag() != null),
+						(ex) -> pause(Operation.READ, ex, attempt)
+							.thenMany(Flux.defer(() -> readAttempt(path, options, emitted, version, attempt + 1))));
 		}
 
 	}

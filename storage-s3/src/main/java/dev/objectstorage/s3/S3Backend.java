@@ -17,6 +17,7 @@ import dev.objectstorage.Operation;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.ReadVersion;
 import dev.objectstorage.spi.StorageBackend;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -136,7 +137,8 @@ public class S3Backend implements StorageBackend {
 			.httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(settings.maxConnections()))
 			.credentialsProvider(credentials(settings))
 			.region(region(settings))
-			.forcePathStyle(settings.pathStyleAccess());
+			.forcePathStyle(settings.pathStyleAccess())
+			.overrideConfiguration((c) -> c.retryStrategy((r) -> r.maxAttempts(settings.sdkMaxAttempts())));
 		if (settings.endpoint() != null) {
 			builder.endpointOverride(settings.endpoint());
 		}
@@ -235,10 +237,14 @@ public class S3Backend implements StorageBackend {
 			request.ifNoneMatch(Etags.quote(options.ifNoneMatch()));
 		}
 		GetObjectRequest get = request.build();
-		return Mono
+		return Flux.deferContextual((context) -> Mono
 			.fromFuture(() -> this.client.getObject(get, AsyncResponseTransformer.<GetObjectResponse>toPublisher()),
 					false)
-			.flatMapMany((ResponsePublisher<GetObjectResponse> body) -> Flux.from(body).map(this.bufferFactory::wrap))
+			.flatMapMany((ResponsePublisher<GetObjectResponse> body) -> {
+				// the version being streamed, so that a retry can resume this very version
+				ReadVersion.report(context, Etags.quote(body.response().eTag()));
+				return Flux.from(body).map(this.bufferFactory::wrap);
+			}))
 			.onErrorResume((ex) -> options.hasRange() && S3Errors.isStatus(ex, 416), (ex) -> emptyIfEmpty(path, ex))
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
 			.onErrorMap((ex) -> S3Errors.map(ex, Operation.READ, path));

@@ -26,10 +26,12 @@ import org.jspecify.annotations.Nullable;
  * @param maxConnections the maximum number of HTTP connections of the client the backend creates
  * @param multipartCopyThreshold objects larger than this are copied part by part ({@code UploadPartCopy});
  * S3's {@code CopyObject} stops at 5 GiB
+ * @param sdkMaxAttempts how many times the SDK tries each HTTP request (each part of an upload on its
+ * own) before it gives up; 1 leaves retries to a {@link dev.objectstorage.layer.RetryLayer} alone
  */
 public record S3Settings(String bucket, String prefix, @Nullable String region, @Nullable URI endpoint,
 		boolean pathStyleAccess, @Nullable String accessKeyId, @Nullable String secretAccessKey, long partSize,
-		int partsInFlight, int maxConnections, long multipartCopyThreshold) {
+		int partsInFlight, int maxConnections, long multipartCopyThreshold, int sdkMaxAttempts) {
 
 	/** The smallest part S3 accepts (but for the last part). */
 	public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
@@ -63,6 +65,10 @@ public record S3Settings(String bucket, String prefix, @Nullable String region, 
 			throw new StorageException(ErrorKind.CONFIG_INVALID,
 					"multipartCopyThreshold must be between 1 byte and 5 GiB, was " + multipartCopyThreshold);
 		}
+		if (sdkMaxAttempts < 1) {
+			throw new StorageException(ErrorKind.CONFIG_INVALID,
+					"sdkMaxAttempts must be at least 1, was " + sdkMaxAttempts);
+		}
 		if ((accessKeyId == null) != (secretAccessKey == null)) {
 			throw new StorageException(ErrorKind.CONFIG_INVALID,
 					"set both accessKeyId and secretAccessKey, or neither (to use the default credential chain)");
@@ -77,56 +83,62 @@ public record S3Settings(String bucket, String prefix, @Nullable String region, 
 	 */
 	public static S3Settings of(String bucket) {
 		return new S3Settings(bucket, "", null, null, false, null, null, DEFAULT_PART_SIZE, 4, 64,
-				MAX_COPY_OBJECT_SIZE);
+				MAX_COPY_OBJECT_SIZE, 3);
 	}
 
 	public S3Settings withPrefix(String prefix) {
 		return new S3Settings(this.bucket, prefix, this.region, this.endpoint, this.pathStyleAccess, this.accessKeyId,
-				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold);
+				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts);
 	}
 
 	public S3Settings withRegion(@Nullable String region) {
 		return new S3Settings(this.bucket, this.prefix, region, this.endpoint, this.pathStyleAccess, this.accessKeyId,
-				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold);
+				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts);
 	}
 
 	public S3Settings withEndpoint(@Nullable URI endpoint) {
 		return new S3Settings(this.bucket, this.prefix, this.region, endpoint, this.pathStyleAccess, this.accessKeyId,
-				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold);
+				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts);
 	}
 
 	public S3Settings withPathStyleAccess(boolean pathStyleAccess) {
 		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, pathStyleAccess, this.accessKeyId,
-				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold);
+				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts);
 	}
 
 	public S3Settings withCredentials(@Nullable String accessKeyId, @Nullable String secretAccessKey) {
 		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess, accessKeyId,
-				secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold);
+				secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts);
 	}
 
 	public S3Settings withPartSize(long partSize) {
 		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess,
 				this.accessKeyId, this.secretAccessKey, partSize, this.partsInFlight, this.maxConnections,
-				this.multipartCopyThreshold);
+				this.multipartCopyThreshold, this.sdkMaxAttempts);
 	}
 
 	public S3Settings withPartsInFlight(int partsInFlight) {
 		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess,
 				this.accessKeyId, this.secretAccessKey, this.partSize, partsInFlight, this.maxConnections,
-				this.multipartCopyThreshold);
+				this.multipartCopyThreshold, this.sdkMaxAttempts);
 	}
 
 	public S3Settings withMaxConnections(int maxConnections) {
 		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess,
 				this.accessKeyId, this.secretAccessKey, this.partSize, this.partsInFlight, maxConnections,
-				this.multipartCopyThreshold);
+				this.multipartCopyThreshold, this.sdkMaxAttempts);
 	}
 
 	public S3Settings withMultipartCopyThreshold(long multipartCopyThreshold) {
 		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess,
 				this.accessKeyId, this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections,
-				multipartCopyThreshold);
+				multipartCopyThreshold, this.sdkMaxAttempts);
+	}
+
+	public S3Settings withSdkMaxAttempts(int sdkMaxAttempts) {
+		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess,
+				this.accessKeyId, this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections,
+				this.multipartCopyThreshold, sdkMaxAttempts);
 	}
 
 	/** The key prefix without a leading {@code /}, ending in {@code /} unless empty. */
@@ -150,7 +162,8 @@ public record S3Settings(String bucket, String prefix, @Nullable String region, 
 				+ ", endpoint=" + this.endpoint + ", pathStyleAccess=" + this.pathStyleAccess + ", accessKeyId="
 				+ this.accessKeyId + ", secretAccessKey=" + ((this.secretAccessKey != null) ? "******" : "null")
 				+ ", partSize=" + this.partSize + ", partsInFlight=" + this.partsInFlight + ", maxConnections="
-				+ this.maxConnections + ", multipartCopyThreshold=" + this.multipartCopyThreshold + "]";
+				+ this.maxConnections + ", multipartCopyThreshold=" + this.multipartCopyThreshold + ", sdkMaxAttempts="
+				+ this.sdkMaxAttempts + "]";
 	}
 
 }

@@ -248,7 +248,7 @@ class S3BackendIntegrationTests {
 	void aMissingBucketIsAConfigurationError() {
 		S3Settings settings = new S3Settings("no-such-bucket", "", "us-east-1", server.endpoint(), true,
 				S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY, S3Settings.DEFAULT_PART_SIZE, 4, 8,
-				S3Settings.MAX_COPY_OBJECT_SIZE);
+				S3Settings.MAX_COPY_OBJECT_SIZE, 3);
 		try (ObjectStorage storage = storage(settings)) {
 			StorageException ex = catchThrowableOfType(StorageException.class,
 					() -> storage.write("x", "x".getBytes()).block(TIMEOUT));

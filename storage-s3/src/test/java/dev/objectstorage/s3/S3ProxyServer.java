@@ -81,6 +81,17 @@ public final class S3ProxyServer {
 		this.proxy.stop();
 	}
 
+	/**
+	 * Stops the shared server, if it runs (its threads would otherwise keep the JVM alive); the next
+	 * {@link #get()} starts a new one.
+	 */
+	public static synchronized void shutdown() throws Exception {
+		if (instance != null) {
+			instance.stop();
+			instance = null;
+		}
+	}
+
 	public URI endpoint() {
 		return URI.create("http://127.0.0.1:" + this.proxy.getPort());
 	}

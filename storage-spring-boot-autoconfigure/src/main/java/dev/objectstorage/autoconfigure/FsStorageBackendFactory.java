@@ -36,7 +36,8 @@ class FsStorageBackendFactory implements StorageBackendFactory {
 					"Set " + storage.property("fs.buffer-size") + " to a positive size such as 64KB.", null);
 		}
 		try {
-			return new FsBackend(new FsSettings(root, fs.isCreateRoot(), fs.isFsync(), (int) bufferSize, FsSettings.DEFAULT_MMAP_THRESHOLD), bufferFactory);
+			return new FsBackend(new FsSettings(root, fs.isCreateRoot(), fs.isFsync(), (int) bufferSize,
+					fs.getMmapThreshold().toBytes()), bufferFactory);
 		}
 		catch (StorageException ex) {
 			if (ex.kind() == ErrorKind.CONFIG_INVALID) {

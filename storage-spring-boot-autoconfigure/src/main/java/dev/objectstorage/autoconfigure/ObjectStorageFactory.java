@@ -91,11 +91,15 @@ public class ObjectStorageFactory {
 	private List<Layer> layers(StorageDefinition storage) {
 		StorageInstanceProperties properties = storage.properties();
 		List<Layer> layers = new ArrayList<>();
+		MetricsLayer metrics = null;
 		if (properties.getMetrics().isEnabled()) {
-			MetricsLayer metrics = new MetricsLayer(this.recorders.create(storage.name()).toArray(new MetricsRecorder[0]));
+			metrics = new MetricsLayer(this.recorders.create(storage.name()).toArray(new MetricsRecorder[0]));
 			this.metricsRegistry.register(storage.name(), metrics);
 			layers.add(metrics);
 		}
+		RetryLayer.RetryListener retryListener = (metrics != null) ? metrics.retryListener()
+				: (operation, error, attempt) -> {
+				};
 		layers.addAll(this.applicationLayers);
 		Integer maxConcurrent = properties.getConcurrencyLimit().getMaxConcurrent();
 		if (maxConcurrent != null) {
@@ -105,7 +109,7 @@ public class ObjectStorageFactory {
 		StorageInstanceProperties.Retry retry = properties.getRetry();
 		if (retry.isEnabled() && retry.getMaxAttempts() != 1) {
 			layers.add(invalidAs(storage.property("retry"), () -> new RetryLayer(new RetryLayer.RetrySettings(
-					retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(), 0.5))));
+					retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(), 0.5), retryListener)));
 		}
 		StorageInstanceProperties.Timeout timeout = properties.getTimeout();
 		if (timeout.isEnabled()) {

@@ -54,7 +54,8 @@ class S3StorageBackendFactory implements StorageBackendFactory {
 		try {
 			return new S3Settings(s3.getBucket(), s3.getPrefix(), connection.getRegion(), connection.getEndpoint(),
 					connection.isPathStyleAccess(), connection.getAccessKeyId(), connection.getSecretAccessKey(),
-					partSize, s3.getPartsInFlight(), s3.getMaxConnections(), S3Settings.MAX_COPY_OBJECT_SIZE);
+					partSize, s3.getPartsInFlight(), s3.getMaxConnections(), S3Settings.MAX_COPY_OBJECT_SIZE,
+					s3.getSdkMaxAttempts());
 		}
 		catch (StorageException ex) {
 			if (ex.kind() != ErrorKind.CONFIG_INVALID) {
@@ -69,6 +70,10 @@ class S3StorageBackendFactory implements StorageBackendFactory {
 			}
 			else if (message.startsWith("partsInFlight")) {
 				property = storage.property("s3.parts-in-flight");
+				action = "Set " + property + " to 1 or more.";
+			}
+			else if (message.startsWith("sdkMaxAttempts")) {
+				property = storage.property("s3.sdk-max-attempts");
 				action = "Set " + property + " to 1 or more.";
 			}
 			else if (message.startsWith("maxConnections")) {

@@ -108,6 +108,12 @@ public class StorageInstanceProperties {
 		 */
 		private DataSize bufferSize = DataSize.ofKilobytes(64);
 
+		/**
+		 * Reads of at least this size map the file into memory instead of copying it into buffers
+		 * (one copy less); 0 never maps.
+		 */
+		private DataSize mmapThreshold = DataSize.ofMegabytes(1);
+
 		public @Nullable Path getRoot() {
 			return this.root;
 		}
@@ -138,6 +144,14 @@ public class StorageInstanceProperties {
 
 		public void setBufferSize(DataSize bufferSize) {
 			this.bufferSize = bufferSize;
+		}
+
+		public DataSize getMmapThreshold() {
+			return this.mmapThreshold;
+		}
+
+		public void setMmapThreshold(DataSize mmapThreshold) {
+			this.mmapThreshold = mmapThreshold;
 		}
 
 	}
@@ -203,6 +217,12 @@ public class StorageInstanceProperties {
 		 * Maximum number of HTTP connections to the service.
 		 */
 		private int maxConnections = 64;
+
+		/**
+		 * How many times the AWS SDK tries each HTTP request (each part of an upload on its own).
+		 * The retry layer ('retry.*') retries whole operations on top, resuming broken reads.
+		 */
+		private int sdkMaxAttempts = 3;
 
 		public @Nullable String getBucket() {
 			return this.bucket;
@@ -282,6 +302,14 @@ public class StorageInstanceProperties {
 
 		public void setMaxConnections(int maxConnections) {
 			this.maxConnections = maxConnections;
+		}
+
+		public int getSdkMaxAttempts() {
+			return this.sdkMaxAttempts;
+		}
+
+		public void setSdkMaxAttempts(int sdkMaxAttempts) {
+			this.sdkMaxAttempts = sdkMaxAttempts;
 		}
 
 	}

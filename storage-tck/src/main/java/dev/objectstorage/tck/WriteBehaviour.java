@@ -235,4 +235,18 @@ public interface WriteBehaviour extends StorageTck {
 		}
 	}
 
+	@Test
+	@DisplayName("a write whose content arrives on non-blocking threads (an event loop) stores exactly the bytes")
+	default void writeFromNonBlockingThreads() {
+		for (int round = 0; round < 20; round++) {
+			byte[] data = randomBytes(200_000 + round, 70 + round);
+			ObjectMetadata meta = storage().write("write/event-loop.bin",
+					lazyChunks(data, 7_000).publishOn(reactor.core.scheduler.Schedulers.parallel()))
+				.subscribeOn(reactor.core.scheduler.Schedulers.parallel())
+				.block(TIMEOUT);
+			assertThat(meta.size()).isEqualTo(data.length);
+			assertThat(read("write/event-loop.bin")).isEqualTo(data);
+		}
+	}
+
 }

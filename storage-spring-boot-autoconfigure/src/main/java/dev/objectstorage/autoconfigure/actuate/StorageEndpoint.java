@@ -134,17 +134,19 @@ public class StorageEndpoint {
 	 * @param count operations that ended
 	 * @param successes operations that succeeded
 	 * @param errors failed operations by error kind
+	 * @param retries attempts that failed with a temporary error and were retried, by error kind
 	 * @param cancellations operations cancelled by their subscriber
 	 * @param bytes bytes transferred (reads and writes)
 	 * @param throughput bytes per second
 	 * @param latency latency percentiles in milliseconds
 	 */
-	public record OperationDescriptor(long count, long successes, Map<ErrorKind, Long> errors, long cancellations,
+	public record OperationDescriptor(long count, long successes, Map<ErrorKind, Long> errors,
+			Map<ErrorKind, Long> retries, long cancellations,
 			long bytes, Throughput throughput, Latency latency) {
 
 		static OperationDescriptor of(OperationMetrics.Snapshot snapshot) {
 			return new OperationDescriptor(snapshot.count(), snapshot.successes(), snapshot.errors(),
-					snapshot.cancellations(), snapshot.bytes(),
+					snapshot.retries(), snapshot.cancellations(), snapshot.bytes(),
 					new Throughput(snapshot.bytesPerSecondLastMinute(), snapshot.bytesPerSecondSinceStart()),
 					new Latency(snapshot.p50Millis(), snapshot.p95Millis(), snapshot.p99Millis()));
 		}
