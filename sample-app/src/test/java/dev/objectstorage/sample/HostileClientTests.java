@@ -52,6 +52,7 @@ class HostileClientTests {
 	@BeforeEach
 	void client() {
 		this.client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port)
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
 			.responseTimeout(Duration.ofSeconds(30)).build();
 	}
 

@@ -22,8 +22,8 @@ public record FsSettings(Path root, boolean createRoot, boolean fsync, int buffe
 	/** Default read buffer size. */
 	public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
 
-	/** Default size from which reads map the file: 1 MiB. */
-	public static final long DEFAULT_MMAP_THRESHOLD = 1024 * 1024;
+	/** Default size from which reads map the file: 128 KiB. */
+	public static final long DEFAULT_MMAP_THRESHOLD = 128 * 1024;
 
 	public FsSettings {
 		if (root == null) {

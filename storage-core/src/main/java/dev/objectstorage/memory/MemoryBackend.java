@@ -2,8 +2,10 @@ package dev.objectstorage.memory;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -91,18 +93,19 @@ public class MemoryBackend implements StorageBackend {
 		return Flux.defer(() -> {
 			Blob blob = get(path, Operation.READ);
 			checkConditions(blob, options, path);
-			long length = Ranges.length(path, options, blob.data.length);
+			long length = Ranges.length(path, options, blob.size);
 			int chunk = options.bufferSizeOr(DEFAULT_BUFFER_SIZE);
-			int start = (int) options.offset();
-			int end = (int) (start + length);
-			return Flux.generate(() -> start, (position, sink) -> {
+			long end = options.offset() + length;
+			return Flux.generate(() -> options.offset(), (position, sink) -> {
 				if (position >= end) {
 					sink.complete();
 					return position;
 				}
-				int n = Math.min(chunk, end - position);
-				ByteBuffer view = ByteBuffer.wrap(blob.data, position, n).slice().asReadOnlyBuffer();
-				sink.next(this.bufferFactory.wrap(view));
+				int index = blob.chunkAt(position);
+				byte[] bytes = blob.chunks[index];
+				int from = (int) (position - blob.starts[index]);
+				int n = (int) Math.min(Math.min(chunk, bytes.length - from), end - position);
+				sink.next(this.bufferFactory.wrap(ByteBuffer.wrap(bytes, from, n).slice().asReadOnlyBuffer()));
 				return position + n;
 			});
 		});
@@ -119,17 +122,32 @@ public class MemoryBackend implements StorageBackend {
 
 	@Override
 	public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
-		int initial = (int) Math.min(Math.max(options.contentLength(), 256), Integer.MAX_VALUE - 8);
-		return content.collect(() -> new Accumulator(initial), Accumulator::append)
+		return content.collect(ArrayList<byte[]>::new, MemoryBackend::append)
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
-			.map((accumulator) -> store(path, accumulator.toArray(), options));
+			.map((chunks) -> store(path, chunks, options));
 	}
 
-	private ObjectMetadata store(String path, byte[] data, WriteOptions options) {
-		ObjectMetadata metadata = new ObjectMetadata(path, data.length, nextEtag(), Instant.now(),
+	/** Copies a buffer's bytes out (the one copy a write makes) and releases it. */
+	private static void append(List<byte[]> chunks, DataBuffer buffer) {
+		try {
+			int n = buffer.readableByteCount();
+			if (n > 0) {
+				byte[] bytes = new byte[n];
+				buffer.read(bytes);
+				chunks.add(bytes);
+			}
+		}
+		finally {
+			DataBufferUtils.release(buffer);
+		}
+	}
+
+	private ObjectMetadata store(String path, List<byte[]> chunks, WriteOptions options) {
+		Blob blob = new Blob(chunks.toArray(new byte[0][]), null);
+		ObjectMetadata metadata = new ObjectMetadata(path, blob.size, nextEtag(), Instant.now(),
 				options.contentType(), options.userMetadata(), options.cacheControl(), options.contentDisposition(),
 				null);
-		Blob blob = new Blob(data, metadata);
+		Blob stored = blob.withMetadata(metadata);
 		this.objects.compute(path, (key, existing) -> {
 			if (options.ifNotExists() && existing != null) {
 				throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifNotExists: the object exists");
@@ -138,7 +156,7 @@ public class MemoryBackend implements StorageBackend {
 					&& (existing == null || !Etags.matches(options.ifMatch(), existing.metadata.etag()))) {
 				throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifMatch");
 			}
-			return blob;
+			return stored;
 		});
 		return metadata;
 	}
@@ -176,8 +194,8 @@ public class MemoryBackend implements StorageBackend {
 		return Mono.fromRunnable(() -> {
 			Blob blob = get(source, Operation.COPY);
 			ObjectMetadata m = blob.metadata;
-			this.objects.put(target, new Blob(blob.data, new ObjectMetadata(target, m.size(), m.etag(),
-					Instant.now(), m.contentType(), m.userMetadata(), m.cacheControl(), m.contentDisposition(), null)));
+			this.objects.put(target, blob.withMetadata(new ObjectMetadata(target, m.size(), m.etag(), Instant.now(),
+					m.contentType(), m.userMetadata(), m.cacheControl(), m.contentDisposition(), null)));
 		});
 	}
 
@@ -188,7 +206,7 @@ public class MemoryBackend implements StorageBackend {
 			if (blob == null) {
 				throw StorageException.notFound(Operation.RENAME, source);
 			}
-			this.objects.put(target, new Blob(blob.data, blob.metadata.withPath(target)));
+			this.objects.put(target, blob.withMetadata(blob.metadata.withPath(target)));
 		});
 	}
 
@@ -204,44 +222,47 @@ public class MemoryBackend implements StorageBackend {
 		return Etags.quote(this.location.substring(7) + "-" + Long.toHexString(this.versions.incrementAndGet()));
 	}
 
-	/** One stored object; {@code data} is never modified after construction. */
-	private record Blob(byte[] data, ObjectMetadata metadata) {
-	}
+	/**
+	 * One stored object: its bytes as the chunks the write received (copied once, never modified
+	 * afterwards, so readers need no lock and no copy), and where each chunk starts.
+	 */
+	private static final class Blob {
 
-	/** Collects a write's bytes, releasing each buffer as it is copied. */
-	private static final class Accumulator {
+		final byte[][] chunks;
 
-		private byte[] bytes;
+		final long[] starts;
 
-		private int size;
+		final long size;
 
-		Accumulator(int initialCapacity) {
-			this.bytes = new byte[initialCapacity];
+		final ObjectMetadata metadata;
+
+		Blob(byte[][] chunks, ObjectMetadata metadata) {
+			this.chunks = chunks;
+			this.starts = new long[chunks.length];
+			long position = 0;
+			for (int i = 0; i < chunks.length; i++) {
+				this.starts[i] = position;
+				position += chunks[i].length;
+			}
+			this.size = position;
+			this.metadata = metadata;
 		}
 
-		void append(DataBuffer buffer) {
-			try {
-				int n = buffer.readableByteCount();
-				if (this.size + n > this.bytes.length) {
-					long wanted = Math.max((long) this.bytes.length * 2, (long) this.size + n);
-					if (wanted > Integer.MAX_VALUE - 8) {
-						if ((long) this.size + n > Integer.MAX_VALUE - 8) {
-							throw StorageException.invalidInput("the memory backend holds objects up to 2 GiB");
-						}
-						wanted = Integer.MAX_VALUE - 8;
-					}
-					this.bytes = Arrays.copyOf(this.bytes, (int) wanted);
-				}
-				buffer.read(this.bytes, this.size, n);
-				this.size += n;
-			}
-			finally {
-				DataBufferUtils.release(buffer);
-			}
+		private Blob(Blob blob, ObjectMetadata metadata) {
+			this.chunks = blob.chunks;
+			this.starts = blob.starts;
+			this.size = blob.size;
+			this.metadata = metadata;
 		}
 
-		byte[] toArray() {
-			return (this.size == this.bytes.length) ? this.bytes : Arrays.copyOf(this.bytes, this.size);
+		Blob withMetadata(ObjectMetadata metadata) {
+			return new Blob(this, metadata);
+		}
+
+		/** The chunk that holds the byte at {@code position}. */
+		int chunkAt(long position) {
+			int index = Arrays.binarySearch(this.starts, position);
+			return (index >= 0) ? index : -index - 2;
 		}
 
 	}

@@ -112,7 +112,7 @@ public class StorageInstanceProperties {
 		 * Reads of at least this size map the file into memory instead of copying it into buffers
 		 * (one copy less); 0 never maps.
 		 */
-		private DataSize mmapThreshold = DataSize.ofMegabytes(1);
+		private DataSize mmapThreshold = DataSize.ofKilobytes(128);
 
 		public @Nullable Path getRoot() {
 			return this.root;
