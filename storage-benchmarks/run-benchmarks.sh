@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the benchmarks, runs the whole suite with short settings for a 2-core machine (about 12 minutes:
-# 146 cases, one fork each, 0.5 s of warm-up and 2 × 0.5 s of measurement),
+# Builds the benchmarks, runs the whole suite with short settings for a 2-core machine (146 cases, one
+# fork each, 0.5 s of warm-up and 2 × 0.5 s of measurement: about 25 minutes, most of it S3 cases),
 # and turns the JMH JSON into docs/benchmarks.md and docs/benchmarks/*.png.
 # Extra arguments go to JMH, for example a regular expression to run only some cases:
 #   storage-benchmarks/run-benchmarks.sh 'read_full' -p size=16777216
