@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import dev.objectstorage.ErrorKind;
@@ -142,19 +143,29 @@ public final class MetricsLayer implements Layer {
 
 		private final long start = System.nanoTime();
 
-		private volatile Throwable error;
+		private final AtomicBoolean ended = new AtomicBoolean();
 
 		Tracker(Operation operation) {
 			this.operation = operation;
 		}
 
-		void error(Throwable ex) {
-			this.error = ex;
+		// recorded before the signal travels on, so a caller that sees the result sees it counted
+
+		void complete() {
+			end(SignalType.ON_COMPLETE, null);
 		}
 
-		void end(SignalType signal) {
-			if (signal == SignalType.ON_COMPLETE || signal == SignalType.ON_ERROR || signal == SignalType.CANCEL) {
-				ended(this.operation, this.start, signal, (signal == SignalType.ON_ERROR) ? this.error : null);
+		void error(Throwable ex) {
+			end(SignalType.ON_ERROR, ex);
+		}
+
+		void cancel() {
+			end(SignalType.CANCEL, null);
+		}
+
+		private void end(SignalType signal, Throwable error) {
+			if (this.ended.compareAndSet(false, true)) {
+				ended(this.operation, this.start, signal, error);
 			}
 		}
 
@@ -173,14 +184,19 @@ public final class MetricsLayer implements Layer {
 		private <T> Mono<T> measure(Operation operation, Mono<T> mono) {
 			return Mono.defer(() -> {
 				Tracker tracker = new Tracker(operation);
-				return mono.doOnError(tracker::error).doFinally(tracker::end);
+				return mono.doOnSuccess((value) -> tracker.complete())
+					.doOnError(tracker::error)
+					.doOnCancel(tracker::cancel);
 			});
 		}
 
 		private <T> Flux<T> measureMany(Operation operation, Function<Tracker, Flux<T>> flux) {
 			return Flux.defer(() -> {
 				Tracker tracker = new Tracker(operation);
-				return flux.apply(tracker).doOnError(tracker::error).doFinally(tracker::end);
+				return flux.apply(tracker)
+					.doOnComplete(tracker::complete)
+					.doOnError(tracker::error)
+					.doOnCancel(tracker::cancel);
 			});
 		}
 
