@@ -68,14 +68,6 @@ final class DefaultObjectStorage implements ObjectStorage {
 		return this.backend.bufferFactory();
 	}
 
-	/**
-	 * The backend with its layers, for integrations (metrics endpoints) that look for a layer.
-	 * @return the outermost backend
-	 */
-	StorageBackend backend() {
-		return this.backend;
-	}
-
 	// ---------------------------------------------------------------- read
 
 	@Override

@@ -23,7 +23,7 @@ interface Subject extends AutoCloseable {
 	long stat(String key) throws Exception;
 
 	@Override
-	default void close() throws Exception {
+	default void close() {
 	}
 
 	/** Copies a chunk into the reused sink, wrapping around. */

@@ -1,7 +1,6 @@
 package dev.objectstorage.fs;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,6 +14,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -397,6 +399,9 @@ public class FsBackend implements StorageBackend {
 		/** One worker, so that hand-offs run in order (the completion after the last write). */
 		private Scheduler.@Nullable Worker worker;
 
+		/** Buffers handed off to the worker and not yet written. */
+		private final Queue<DataBuffer> queued = new ConcurrentLinkedQueue<>();
+
 		FileWriter(String path, Path file, TempFile temp, WriteOptions options, MonoSink<ObjectMetadata> sink) {
 			this.path = path;
 			this.file = file;
@@ -417,11 +422,48 @@ public class FsBackend implements StorageBackend {
 
 		@Override
 		protected void hookOnNext(DataBuffer buffer) {
-			if (Schedulers.isInNonBlockingThread()) {
-				worker().schedule(() -> write(buffer));
+			if (!Schedulers.isInNonBlockingThread() && this.worker == null) {
+				write(buffer);
+				return;
+			}
+			// Handed-off buffers wait in a queue, not only in the worker's tasks: whatever ends the
+			// write (cancel, error) drains the queue, so no buffer is lost with a dropped task.
+			this.queued.offer(buffer);
+			if (this.finished) {
+				drain();
 			}
 			else {
+				handOff(this::writeNext, this::drain);
+			}
+		}
+
+		private void writeNext() {
+			DataBuffer buffer = this.queued.poll();
+			if (buffer != null) {
 				write(buffer);
+			}
+		}
+
+		/** Releases what is still queued (the write is over). */
+		private void drain() {
+			DataBuffer buffer;
+			while ((buffer = this.queued.poll()) != null) {
+				DataBufferUtils.release(buffer);
+			}
+		}
+
+		/** Whether work must leave this thread: it may not block, or earlier work is queued. */
+		private boolean mustHandOff() {
+			return Schedulers.isInNonBlockingThread() || this.worker != null;
+		}
+
+		/** Runs a task on this write's worker, after the tasks handed off before it. */
+		private void handOff(Runnable task, Runnable ifRejected) {
+			try {
+				worker().schedule(task);
+			}
+			catch (RejectedExecutionException ex) {
+				ifRejected.run(); // the write is over and its worker gone
 			}
 		}
 
@@ -434,9 +476,7 @@ public class FsBackend implements StorageBackend {
 
 		private synchronized void releaseWorker() {
 			if (this.worker != null) {
-				Scheduler.Worker done = this.worker;
-				// let tasks already queued run (they see 'finished' and release their buffer)
-				done.schedule(done::dispose);
+				this.worker.dispose();
 			}
 		}
 
@@ -467,8 +507,8 @@ public class FsBackend implements StorageBackend {
 
 		@Override
 		protected void hookOnComplete() {
-			if (Schedulers.isInNonBlockingThread() || this.worker != null) {
-				worker().schedule(this::complete); // after the writes handed off before
+			if (mustHandOff()) {
+				handOff(this::complete, () -> fail(new IllegalStateException("the write was abandoned")));
 			}
 			else {
 				complete();
@@ -482,8 +522,7 @@ public class FsBackend implements StorageBackend {
 			try {
 				ObjectMetadata metadata = commit(this.path, this.file, this.temp, this.options);
 				this.finished = true;
-				this.temp.cleanUpNow();
-				releaseWorker();
+				cleanUp();
 				this.sink.success(metadata);
 			}
 			catch (IOException | RuntimeException ex) {
@@ -493,8 +532,8 @@ public class FsBackend implements StorageBackend {
 
 		@Override
 		protected void hookOnError(Throwable error) {
-			if (Schedulers.isInNonBlockingThread() || this.worker != null) {
-				worker().schedule(() -> fail(error)); // after queued writes, and off the event loop
+			if (mustHandOff()) {
+				handOff(() -> fail(error), () -> fail(error)); // after queued writes, and off the event loop
 			}
 			else {
 				fail(error);
@@ -504,18 +543,29 @@ public class FsBackend implements StorageBackend {
 		/** The consumer cancelled the write: stop reading the content and leave nothing behind. */
 		@Override
 		protected void hookOnCancel() {
-			if (!this.finished) {
-				this.finished = true;
-				this.temp.cleanUpNow();
-				releaseWorker();
+			if (this.finished) {
+				return;
 			}
+			this.finished = true;
+			if (mustHandOff()) {
+				// a client that went away cancels on the event loop: delete the file off it, after queued writes
+				handOff(this::cleanUp, this::cleanUp);
+			}
+			else {
+				cleanUp();
+			}
+		}
+
+		private void cleanUp() {
+			this.temp.cleanUpNow();
+			drain();
+			releaseWorker();
 		}
 
 		private void fail(Throwable error) {
 			if (!this.finished) {
 				this.finished = true;
-				this.temp.cleanUpNow();
-				releaseWorker();
+				cleanUp();
 				this.sink.error(error);
 			}
 		}
@@ -903,10 +953,6 @@ public class FsBackend implements StorageBackend {
 
 	private static ReentrantLock lockFor(Path file) {
 		return LOCKS[(file.hashCode() & 0x7fffffff) % LOCKS.length];
-	}
-
-	static UncheckedIOException unchecked(IOException ex) {
-		return new UncheckedIOException(ex);
 	}
 
 }

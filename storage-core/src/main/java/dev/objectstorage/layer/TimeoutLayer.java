@@ -1,6 +1,7 @@
 package dev.objectstorage.layer;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
@@ -120,13 +121,15 @@ public final class TimeoutLayer implements Layer {
 			// a slow producer is the producer's business: the deadline starts when the content is complete.
 			return Mono.defer(() -> {
 				Sinks.Empty<ObjectMetadata> expired = Sinks.empty();
-				Deadlines.Deadline[] deadline = new Deadlines.Deadline[1];
-				Flux<DataBuffer> tracked = content.doOnComplete(() -> deadline[0] = this.deadlines.start(
+				// set on the content's thread, read on the result's: an atomic reference publishes it safely
+				AtomicReference<Deadlines.Deadline> deadline = new AtomicReference<>();
+				Flux<DataBuffer> tracked = content.doOnComplete(() -> deadline.set(this.deadlines.start(
 						this.settings.operation().toNanos(), () -> expired.tryEmitError(timeout("write of " + path
-								+ " took longer than " + this.settings.operation() + " to complete"))));
+								+ " took longer than " + this.settings.operation() + " to complete")))));
 				return super.write(path, tracked, options).or(expired.asMono()).doFinally((signal) -> {
-					if (deadline[0] != null) {
-						deadline[0].cancel();
+					Deadlines.Deadline started = deadline.get();
+					if (started != null) {
+						started.cancel();
 					}
 				});
 			});

@@ -86,6 +86,20 @@ final class FaultyBlobStore extends ForwardingBlobStore {
 			.build();
 	}
 
+	/**
+	 * The error, once the request's body is read: an answer sent while the client is still sending
+	 * makes Jetty close the connection, and the client may then see the closed connection instead.
+	 */
+	private S3Exception errorAfterReading(InputStream input) {
+		try {
+			input.transferTo(java.io.OutputStream.nullOutputStream());
+		}
+		catch (IOException ex) {
+			// the error below is the point
+		}
+		return error();
+	}
+
 	private static boolean take(AtomicInteger counter) {
 		return counter.getAndUpdate((n) -> Math.max(0, n - 1)) > 0;
 	}
@@ -116,7 +130,7 @@ final class FaultyBlobStore extends ForwardingBlobStore {
 	public PutObjectResponse putBlob(PutObjectRequest request, InputStream input) {
 		this.puts.incrementAndGet();
 		if (take(this.failingPuts)) {
-			throw error();
+			throw errorAfterReading(input);
 		}
 		return super.putBlob(request, input);
 	}
@@ -127,7 +141,7 @@ final class FaultyBlobStore extends ForwardingBlobStore {
 			software.amazon.awssdk.services.s3.model.UploadPartRequest request, InputStream input) {
 		this.parts.incrementAndGet();
 		if (take(this.failingParts)) {
-			throw error();
+			throw errorAfterReading(input);
 		}
 		return super.uploadMultipartPart(upload, request, input);
 	}

@@ -239,8 +239,12 @@ class S3BackendIntegrationTests {
 			assertThat(ex.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
 			assertThat(ex.isTemporary()).isFalse();
 			assertThat(ex.getMessage()).doesNotContain("wrong-secret");
-			assertThat(catchThrowableOfType(StorageException.class,
-					() -> storage.write("x", "x".getBytes()).block(TIMEOUT)).kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+			// S3Proxy answers 403 before it reads a PUT's body and closes the connection, so the client
+			// sometimes sees the closed connection first (a temporary error) rather than the 403
+			StorageException write = catchThrowableOfType(StorageException.class,
+					() -> storage.write("x", "x".getBytes()).block(TIMEOUT));
+			assertThat(write.kind()).isIn(ErrorKind.PERMISSION_DENIED, ErrorKind.UNEXPECTED);
+			assertThat(write.getMessage()).doesNotContain("wrong-secret");
 		}
 	}
 
@@ -250,8 +254,10 @@ class S3BackendIntegrationTests {
 				S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY, S3Settings.DEFAULT_PART_SIZE, 4, 8,
 				S3Settings.MAX_COPY_OBJECT_SIZE, 3);
 		try (ObjectStorage storage = storage(settings)) {
+			// a listing, not a write: S3Proxy refuses a PUT before reading its body and closes the
+			// connection, which the client may see before the NoSuchBucket answer
 			StorageException ex = catchThrowableOfType(StorageException.class,
-					() -> storage.write("x", "x".getBytes()).block(TIMEOUT));
+					() -> storage.list("").collectList().block(TIMEOUT));
 			assertThat(ex.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
 			assertThat(ex.getMessage()).contains("bucket");
 		}

@@ -49,7 +49,7 @@ public final class LeakTrackingBufferFactory implements DataBufferFactory {
 
 	@Override
 	public DataBuffer wrap(ByteBuffer byteBuffer) {
-		return track((NettyDataBuffer) this.delegate.wrap(byteBuffer));
+		return track(this.delegate.wrap(byteBuffer));
 	}
 
 	@Override
