@@ -20,14 +20,16 @@ package dev.objectstorage;
  * @param deleteBatch {@link ObjectStorage#deleteAll} deletes in batches on the service (otherwise one by one)
  * @param copy server-side or local copy
  * @param rename rename (move)
- * @param presign pre-signed URLs for reads and writes
+ * @param presignRead pre-signed URLs that let a plain HTTP {@code GET} read an object
+ * @param presignWrite pre-signed URLs that let a plain HTTP {@code PUT} write an object (Azure, for
+ * one, needs an extra header on such a {@code PUT}, so it signs reads only)
  * @param lastModified stat and list report modification times
  */
 public record Capabilities(boolean readWithRange, boolean readWithIfMatch, boolean readWithIfNoneMatch,
 		boolean writeWithIfNotExists, boolean writeWithIfMatch, boolean writeWithContentType,
 		boolean writeWithUserMetadata, boolean writeWithCacheControl, boolean writeWithContentDisposition,
 		boolean listWithRecursive, boolean listWithStartAfter, boolean deleteBatch, boolean copy, boolean rename,
-		boolean presign, boolean lastModified) {
+		boolean presignRead, boolean presignWrite, boolean lastModified) {
 
 	/**
 	 * A builder with everything off.
@@ -38,7 +40,7 @@ public record Capabilities(boolean readWithRange, boolean readWithIfMatch, boole
 	}
 
 	/**
-	 * A builder with everything on but {@code presign} and {@code deleteBatch}, the usual start for a backend.
+	 * A builder with everything on but presigning and {@code deleteBatch}, the usual start for a backend.
 	 * @return a new builder
 	 */
 	public static Builder full() {
@@ -55,7 +57,8 @@ public record Capabilities(boolean readWithRange, boolean readWithIfMatch, boole
 
 		private boolean readWithRange, readWithIfMatch, readWithIfNoneMatch, writeWithIfNotExists, writeWithIfMatch,
 				writeWithContentType, writeWithUserMetadata, writeWithCacheControl, writeWithContentDisposition,
-				listWithRecursive, listWithStartAfter, deleteBatch, copy, rename, presign, lastModified;
+				listWithRecursive, listWithStartAfter, deleteBatch, copy, rename, presignRead, presignWrite,
+				lastModified;
 
 		private Builder() {
 		}
@@ -88,7 +91,12 @@ public record Capabilities(boolean readWithRange, boolean readWithIfMatch, boole
 
 		public Builder rename(boolean v) { this.rename = v; return this; }
 
-		public Builder presign(boolean v) { this.presign = v; return this; }
+		public Builder presignRead(boolean v) { this.presignRead = v; return this; }
+
+		public Builder presignWrite(boolean v) { this.presignWrite = v; return this; }
+
+		/** Sets both {@link #presignRead(boolean)} and {@link #presignWrite(boolean)}. */
+		public Builder presign(boolean v) { this.presignRead = v; this.presignWrite = v; return this; }
 
 		public Builder lastModified(boolean v) { this.lastModified = v; return this; }
 
@@ -97,7 +105,7 @@ public record Capabilities(boolean readWithRange, boolean readWithIfMatch, boole
 					this.writeWithIfNotExists, this.writeWithIfMatch, this.writeWithContentType,
 					this.writeWithUserMetadata, this.writeWithCacheControl, this.writeWithContentDisposition,
 					this.listWithRecursive, this.listWithStartAfter, this.deleteBatch, this.copy, this.rename,
-					this.presign, this.lastModified);
+					this.presignRead, this.presignWrite, this.lastModified);
 		}
 
 	}

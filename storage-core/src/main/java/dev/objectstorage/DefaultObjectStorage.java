@@ -308,7 +308,12 @@ final class DefaultObjectStorage implements ObjectStorage {
 			if (expiresIn.isNegative() || expiresIn.isZero()) {
 				throw StorageException.invalidInput("expiresIn must be positive, was " + expiresIn);
 			}
-			require(this.capabilities.presign(), "presigned URLs");
+			if (operation == Operation.PRESIGN_READ) {
+				require(this.capabilities.presignRead(), "presigned read URLs");
+			}
+			else {
+				require(this.capabilities.presignWrite(), "presigned write URLs");
+			}
 			Mono<URI> uri = (operation == Operation.PRESIGN_READ) ? this.backend.presignRead(p, expiresIn)
 					: this.backend.presignWrite(p, expiresIn);
 			return uri.onErrorMap((ex) -> error(ex, operation, p));

@@ -198,7 +198,7 @@ public interface ObjectStorage extends AutoCloseable {
 
 	/**
 	 * A URL to read the object with a plain HTTP {@code GET} until it expires (requires
-	 * {@link Capabilities#presign()}).
+	 * {@link Capabilities#presignRead()}).
 	 * @param path the object's path
 	 * @param expiresIn how long the URL stays valid; positive
 	 * @return the URL
@@ -207,7 +207,7 @@ public interface ObjectStorage extends AutoCloseable {
 
 	/**
 	 * A URL to write the object with a plain HTTP {@code PUT} until it expires (requires
-	 * {@link Capabilities#presign()}).
+	 * {@link Capabilities#presignWrite()}).
 	 * @param path the object's path
 	 * @param expiresIn how long the URL stays valid; positive
 	 * @return the URL

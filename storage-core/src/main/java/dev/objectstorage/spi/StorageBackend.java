@@ -137,7 +137,7 @@ public interface StorageBackend extends AutoCloseable {
 
 	/**
 	 * A URL that lets anyone holding it read the object until it expires (requires
-	 * {@link Capabilities#presign()}).
+	 * {@link Capabilities#presignRead()}).
 	 * @param path the object's path
 	 * @param expiresIn how long the URL stays valid
 	 * @return the URL
@@ -148,7 +148,7 @@ public interface StorageBackend extends AutoCloseable {
 
 	/**
 	 * A URL that lets anyone holding it write the object with an HTTP {@code PUT} until it expires
-	 * (requires {@link Capabilities#presign()}).
+	 * (requires {@link Capabilities#presignWrite()}).
 	 * @param path the object's path
 	 * @param expiresIn how long the URL stays valid
 	 * @return the URL

@@ -1,0 +1,462 @@
+package dev.objectstorage.azblob;
+
+import java.net.URI;
+import java.util.Locale;
+
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.StorageException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Settings of an {@link AzureBlobBackend}. Immutable and validated when built: an invalid value fails
+ * with a {@link StorageException} of kind {@link ErrorKind#CONFIG_INVALID} that names the property.
+ * {@link #toString()} never shows the account key, the connection string or the SAS token.
+ * <p>
+ * Credentials: either a {@link #connectionString()}, or an {@link #accountName()} with an
+ * {@link #accountKey()} (shared key), a {@link #sasToken()}, or neither
+ * (anonymous access to a public container). Applications with other credentials (Entra ID) build
+ * their own {@code BlobContainerAsyncClient} and hand it to the backend.
+ * <pre>{@code
+ * AzureBlobSettings settings = AzureBlobSettings.builder()
+ *     .accountName("myaccount").accountKey(key).container("data").prefix("app/")
+ *     .build();
+ * }</pre>
+ */
+public final class AzureBlobSettings {
+
+	/** The largest block a buffer of this backend can hold (Azure itself allows 4000 MiB). */
+	public static final long MAX_BLOCK_SIZE = Integer.MAX_VALUE - 8;
+
+	/** Default block size: 8 MiB. */
+	public static final long DEFAULT_BLOCK_SIZE = 8L * 1024 * 1024;
+
+	/** Default number of blocks of one upload sent at once: 4. */
+	public static final int DEFAULT_BLOCKS_IN_FLIGHT = 4;
+
+	private final @Nullable URI endpoint;
+
+	private final @Nullable String accountName;
+
+	private final @Nullable String accountKey;
+
+	private final @Nullable String connectionString;
+
+	private final @Nullable String sasToken;
+
+	private final String container;
+
+	private final String prefix;
+
+	private final long blockSize;
+
+	private final int blocksInFlight;
+
+	private final long maxSingleUploadSize;
+
+	private final int sdkMaxAttempts;
+
+	private AzureBlobSettings(Builder builder) {
+		this.endpoint = builder.endpoint;
+		this.accountName = blankToNull(builder.accountName);
+		this.accountKey = blankToNull(builder.accountKey);
+		this.connectionString = blankToNull(builder.connectionString);
+		this.sasToken = blankToNull(builder.sasToken);
+		this.container = require(builder.container, "container");
+		this.prefix = normalisePrefix(builder.prefix);
+		this.blockSize = builder.blockSize;
+		this.blocksInFlight = builder.blocksInFlight;
+		this.maxSingleUploadSize = (builder.maxSingleUploadSize != null) ? builder.maxSingleUploadSize
+				: builder.blockSize;
+		this.sdkMaxAttempts = builder.sdkMaxAttempts;
+		validate();
+	}
+
+	private void validate() {
+		if (!this.container.equals(this.container.toLowerCase(Locale.ROOT)) || this.container.length() < 3
+				|| this.container.length() > 63 || !this.container.matches("[a-z0-9](-?[a-z0-9])*|\\$root")) {
+			throw invalid("container", "must be 3 to 63 lower-case letters, digits and single dashes, was '"
+					+ this.container + "'");
+		}
+		if (this.connectionString != null) {
+			if (this.accountName != null || this.accountKey != null || this.sasToken != null || this.endpoint != null) {
+				throw invalid("connectionString",
+						"must not be combined with endpoint, accountName, accountKey or sasToken (it holds them)");
+			}
+			if (connectionStringValue("AccountName") == null && connectionStringValue("BlobEndpoint") == null
+					&& !this.connectionString.contains("UseDevelopmentStorage=true")) {
+				throw invalid("connectionString", "names neither an AccountName nor a BlobEndpoint");
+			}
+		}
+		else if (this.accountName == null) {
+			throw invalid("accountName", "must be set (or a connectionString)");
+		}
+		if (this.accountKey != null && this.sasToken != null) {
+			throw invalid("accountKey", "and sasToken must not both be set");
+		}
+		if (this.endpoint != null && (this.endpoint.getScheme() == null || this.endpoint.getHost() == null)) {
+			throw invalid("endpoint", "must be an absolute http(s) URL, was " + this.endpoint);
+		}
+		if (this.blockSize < 1 || this.blockSize > MAX_BLOCK_SIZE) {
+			throw invalid("blockSize", "must be between 1 byte and " + MAX_BLOCK_SIZE + " bytes, was " + this.blockSize);
+		}
+		if (this.blocksInFlight < 1) {
+			throw invalid("blocksInFlight", "must be at least 1, was " + this.blocksInFlight);
+		}
+		if (this.maxSingleUploadSize < 1 || this.maxSingleUploadSize > MAX_BLOCK_SIZE) {
+			throw invalid("maxSingleUploadSize",
+					"must be between 1 byte and " + MAX_BLOCK_SIZE + " bytes, was " + this.maxSingleUploadSize);
+		}
+		if (this.sdkMaxAttempts < 1) {
+			throw invalid("sdkMaxAttempts", "must be at least 1, was " + this.sdkMaxAttempts);
+		}
+	}
+
+	/**
+	 * A builder with the defaults: 8 MiB blocks, 4 blocks in flight, single uploads up to one block,
+	 * 3 attempts per request, no prefix.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * A builder that starts from these settings.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder();
+		builder.endpoint = this.endpoint;
+		builder.accountName = this.accountName;
+		builder.accountKey = this.accountKey;
+		builder.connectionString = this.connectionString;
+		builder.sasToken = this.sasToken;
+		builder.container = this.container;
+		builder.prefix = this.prefix;
+		builder.blockSize = this.blockSize;
+		builder.blocksInFlight = this.blocksInFlight;
+		// a threshold that only followed the block size keeps following it
+		builder.maxSingleUploadSize = (this.maxSingleUploadSize != this.blockSize) ? this.maxSingleUploadSize : null;
+		builder.sdkMaxAttempts = this.sdkMaxAttempts;
+		return builder;
+	}
+
+	/**
+	 * The blob service endpoint, for example {@code http://127.0.0.1:10000/devstoreaccount1} for
+	 * Azurite.
+	 * @return the endpoint, or {@code null} for {@code https://<accountName>.blob.core.windows.net}
+	 * (or the connection string's)
+	 */
+	public @Nullable URI endpoint() {
+		return this.endpoint;
+	}
+
+	/**
+	 * The storage account's name.
+	 * @return the name, or {@code null} when a connection string is used
+	 */
+	public @Nullable String accountName() {
+		return this.accountName;
+	}
+
+	/**
+	 * The account's shared key (base64).
+	 * @return the key, or {@code null}
+	 */
+	public @Nullable String accountKey() {
+		return this.accountKey;
+	}
+
+	/**
+	 * A connection string (as the Azure portal shows it), instead of endpoint, account name and key.
+	 * @return the connection string, or {@code null}
+	 */
+	public @Nullable String connectionString() {
+		return this.connectionString;
+	}
+
+	/**
+	 * A shared access signature that authorises every request.
+	 * @return the token, or {@code null}
+	 */
+	public @Nullable String sasToken() {
+		return this.sasToken;
+	}
+
+	/**
+	 * The container that holds the storage's blobs. It must exist.
+	 * @return the container's name
+	 */
+	public String container() {
+		return this.container;
+	}
+
+	/**
+	 * The blob name prefix under which the storage's objects live ("root"): empty for the whole
+	 * container, otherwise without a leading {@code /} and ending in {@code /}.
+	 * @return the prefix
+	 */
+	public String prefix() {
+		return this.prefix;
+	}
+
+	/**
+	 * The size of the blocks of a block upload in bytes.
+	 * @return the block size
+	 */
+	public long blockSize() {
+		return this.blockSize;
+	}
+
+	/**
+	 * How many blocks of one upload are staged at once. One upload holds at most about
+	 * {@code max(maxSingleUploadSize, blockSize * (blocksInFlight + 1))} bytes.
+	 * @return the number of blocks in flight
+	 */
+	public int blocksInFlight() {
+		return this.blocksInFlight;
+	}
+
+	/**
+	 * Writes of at most this many bytes are sent in one {@code Put Blob} request; larger ones are
+	 * staged block by block and committed with {@code Put Block List}. Defaults to the block size.
+	 * @return the threshold in bytes
+	 */
+	public long maxSingleUploadSize() {
+		return this.maxSingleUploadSize;
+	}
+
+	/**
+	 * How many times the SDK tries each HTTP request (each block on its own) before it gives up; also
+	 * bounds how often a broken download resumes. 1 leaves retries to a
+	 * {@link dev.objectstorage.layer.RetryLayer} alone.
+	 * @return the number of attempts
+	 */
+	public int sdkMaxAttempts() {
+		return this.sdkMaxAttempts;
+	}
+
+	/**
+	 * The account name, from the settings or the connection string, for humans.
+	 * @return the name, or {@code "?"} if unknown
+	 */
+	/** Whether requests are signed with the account key (given alone or in the connection string). */
+	boolean hasAccountKey() {
+		return this.accountKey != null || connectionStringValue("AccountKey") != null;
+	}
+
+	String accountNameForDisplay() {
+		if (this.accountName != null) {
+			return this.accountName;
+		}
+		String name = connectionStringValue("AccountName");
+		return (name != null) ? name : "devstoreaccount1";
+	}
+
+	private @Nullable String connectionStringValue(String key) {
+		if (this.connectionString == null) {
+			return null;
+		}
+		for (String part : this.connectionString.split(";")) {
+			int eq = part.indexOf('=');
+			if (eq > 0 && part.substring(0, eq).trim().equalsIgnoreCase(key)) {
+				String value = part.substring(eq + 1).trim();
+				return value.isEmpty() ? null : value;
+			}
+		}
+		return null;
+	}
+
+	private static String require(@Nullable String value, String name) {
+		if (value == null || value.isBlank()) {
+			throw invalid(name, "must not be empty");
+		}
+		return value.trim();
+	}
+
+	private static @Nullable String blankToNull(@Nullable String value) {
+		return (value == null || value.isBlank()) ? null : value.trim();
+	}
+
+	/** The prefix without a leading {@code /}, ending in {@code /} unless empty. */
+	private static String normalisePrefix(@Nullable String prefix) {
+		if (prefix == null) {
+			return "";
+		}
+		String p = prefix;
+		while (p.startsWith("/")) {
+			p = p.substring(1);
+		}
+		if (!p.isEmpty() && !p.endsWith("/")) {
+			p = p + "/";
+		}
+		return p;
+	}
+
+	private static StorageException invalid(String property, String problem) {
+		return new StorageException(ErrorKind.CONFIG_INVALID, "Azure Blob setting '" + property + "' " + problem);
+	}
+
+	@Override
+	public String toString() {
+		return "AzureBlobSettings[endpoint=" + this.endpoint + ", accountName=" + this.accountName + ", accountKey="
+				+ mask(this.accountKey) + ", connectionString=" + mask(this.connectionString) + ", sasToken="
+				+ mask(this.sasToken) + ", container=" + this.container + ", prefix=" + this.prefix + ", blockSize="
+				+ this.blockSize + ", blocksInFlight=" + this.blocksInFlight + ", maxSingleUploadSize="
+				+ this.maxSingleUploadSize + ", sdkMaxAttempts=" + this.sdkMaxAttempts + "]";
+	}
+
+	private static String mask(@Nullable String secret) {
+		return (secret != null) ? "******" : "null";
+	}
+
+	/** Builds {@link AzureBlobSettings}; {@link #build()} validates. */
+	public static final class Builder {
+
+		private @Nullable URI endpoint;
+
+		private @Nullable String accountName;
+
+		private @Nullable String accountKey;
+
+		private @Nullable String connectionString;
+
+		private @Nullable String sasToken;
+
+		private @Nullable String container;
+
+		private @Nullable String prefix;
+
+		private long blockSize = DEFAULT_BLOCK_SIZE;
+
+		private int blocksInFlight = DEFAULT_BLOCKS_IN_FLIGHT;
+
+		private @Nullable Long maxSingleUploadSize;
+
+		private int sdkMaxAttempts = 3;
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the blob service endpoint.
+		 * @param endpoint the endpoint, or {@code null} for Azure's public cloud
+		 * @return this builder
+		 */
+		public Builder endpoint(@Nullable URI endpoint) {
+			this.endpoint = endpoint;
+			return this;
+		}
+
+		/**
+		 * Sets the storage account's name.
+		 * @param accountName the name
+		 * @return this builder
+		 */
+		public Builder accountName(@Nullable String accountName) {
+			this.accountName = accountName;
+			return this;
+		}
+
+		/**
+		 * Sets the account's shared key.
+		 * @param accountKey the base64 key
+		 * @return this builder
+		 */
+		public Builder accountKey(@Nullable String accountKey) {
+			this.accountKey = accountKey;
+			return this;
+		}
+
+		/**
+		 * Sets a connection string instead of endpoint, account name and key.
+		 * @param connectionString the connection string
+		 * @return this builder
+		 */
+		public Builder connectionString(@Nullable String connectionString) {
+			this.connectionString = connectionString;
+			return this;
+		}
+
+		/**
+		 * Sets a shared access signature that authorises the requests.
+		 * @param sasToken the token, with or without the leading {@code ?}
+		 * @return this builder
+		 */
+		public Builder sasToken(@Nullable String sasToken) {
+			this.sasToken = sasToken;
+			return this;
+		}
+
+		/**
+		 * Sets the container (required).
+		 * @param container the container's name
+		 * @return this builder
+		 */
+		public Builder container(@Nullable String container) {
+			this.container = container;
+			return this;
+		}
+
+		/**
+		 * Sets the blob name prefix of the storage's objects.
+		 * @param prefix the prefix, for example {@code app/files}
+		 * @return this builder
+		 */
+		public Builder prefix(@Nullable String prefix) {
+			this.prefix = prefix;
+			return this;
+		}
+
+		/**
+		 * Sets the block size of block uploads.
+		 * @param blockSize the size in bytes
+		 * @return this builder
+		 */
+		public Builder blockSize(long blockSize) {
+			this.blockSize = blockSize;
+			return this;
+		}
+
+		/**
+		 * Sets how many blocks of one upload are staged at once.
+		 * @param blocksInFlight the number of blocks
+		 * @return this builder
+		 */
+		public Builder blocksInFlight(int blocksInFlight) {
+			this.blocksInFlight = blocksInFlight;
+			return this;
+		}
+
+		/**
+		 * Sets the largest write sent in a single request (by default the block size).
+		 * @param maxSingleUploadSize the size in bytes
+		 * @return this builder
+		 */
+		public Builder maxSingleUploadSize(long maxSingleUploadSize) {
+			this.maxSingleUploadSize = maxSingleUploadSize;
+			return this;
+		}
+
+		/**
+		 * Sets how many times the SDK tries each request.
+		 * @param sdkMaxAttempts the number of attempts, at least 1
+		 * @return this builder
+		 */
+		public Builder sdkMaxAttempts(int sdkMaxAttempts) {
+			this.sdkMaxAttempts = sdkMaxAttempts;
+			return this;
+		}
+
+		/**
+		 * Validates and builds the settings.
+		 * @return the settings
+		 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} naming the invalid property
+		 */
+		public AzureBlobSettings build() {
+			return new AzureBlobSettings(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,266 @@
+package dev.objectstorage.azblob;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlockBlobItem;
+import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
+import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
+import com.azure.storage.blob.specialized.BlockBlobAsyncClient;
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.Etags;
+import dev.objectstorage.ObjectMetadata;
+import dev.objectstorage.Operation;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.WriteOptions;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+
+/**
+ * Streams writes to a block blob in bounded memory.
+ * <p>
+ * The content is copied, as it arrives, into a first chunk of up to
+ * {@link AzureBlobSettings#maxSingleUploadSize()} bytes and then into blocks of
+ * {@link AzureBlobSettings#blockSize()} bytes; each incoming buffer is released as soon as it is
+ * copied, so every byte is copied once. If the content ends within the first chunk, it is sent with
+ * one {@code Put Blob}. Otherwise the first chunk is cut (without copying) into blocks, every block
+ * is staged with {@code Put Block} under an ID unique to this upload, at most
+ * {@link AzureBlobSettings#blocksInFlight()} at a time, and {@code Put Block List} commits them.
+ * Both requests are atomic: readers see the old blob or the whole new one. A write that fails or is
+ * cancelled commits nothing; its staged blocks stay uncommitted, invisible, and Azure discards them
+ * after a week (or when another upload of the same blob commits).
+ * <p>
+ * Hand-written because the SDK's {@code upload} with {@code ParallelTransferOptions} buffers
+ * {@code ByteBuffer}s it does not own in its own way, with no way to release a
+ * {@link DataBuffer} once its bytes are safe; conditions, headers and metadata go on the request
+ * that makes the blob visible (the {@code Put Blob} or the commit).
+ */
+final class AzureBlobWriter {
+
+	private final AzureBlobSettings settings;
+
+	AzureBlobWriter(AzureBlobSettings settings) {
+		this.settings = settings;
+	}
+
+	Mono<ObjectMetadata> write(String path, BlockBlobAsyncClient blob, Flux<DataBuffer> content,
+			WriteOptions options) {
+		int first = (int) this.settings.maxSingleUploadSize();
+		int blockSize = (int) this.settings.blockSize();
+		int initial = (int) Math.min(Math.max(options.contentLength(), 16 * 1024), first);
+		return Flux.defer(() -> {
+			ChunkCutter cutter = new ChunkCutter(first, blockSize, initial);
+			return content.concatMapIterable(cutter::add, 1).concatWith(Mono.fromSupplier(cutter::finish));
+		})
+			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+			.switchOnFirst((signal, chunks) -> {
+				if (!signal.hasValue()) {
+					return chunks.then(Mono.empty()); // the content failed before the first chunk: let it error
+				}
+				Chunk chunk = signal.get();
+				if (chunk.last) {
+					return chunks.then(putBlob(path, blob, chunk, options));
+				}
+				return stageAndCommit(path, blob, chunks, options);
+			}, false)
+			.single();
+	}
+
+	// ---------------------------------------------------------------- one request
+
+	private Mono<ObjectMetadata> putBlob(String path, BlockBlobAsyncClient blob, Chunk chunk, WriteOptions options) {
+		BlockBlobSimpleUploadOptions upload = new BlockBlobSimpleUploadOptions(chunk.data(0, chunk.size))
+			.setHeaders(headers(options))
+			.setMetadata(MetadataNames.encode(options.userMetadata()))
+			.setRequestConditions(conditions(options));
+		return Mono.defer(() -> blob.uploadWithResponse(upload))
+			.map((response) -> metadata(path, chunk.size, response.getValue(), options))
+			.onErrorMap((ex) -> conditionalNotFound(ex, options, path));
+	}
+
+	// ---------------------------------------------------------------- blocks
+
+	private Mono<ObjectMetadata> stageAndCommit(String path, BlockBlobAsyncClient blob, Flux<Chunk> chunks,
+			WriteOptions options) {
+		// IDs unique to this upload: a concurrent upload of the same blob stages its own blocks
+		String upload = UUID.randomUUID().toString();
+		long[] size = new long[1];
+		int[] count = new int[1];
+		return chunks.concatMapIterable((chunk) -> chunk.blocks(this.settings.blockSize()), 1)
+			.map((block) -> {
+				size[0] += block.getLength();
+				return new Block(blockId(upload, count[0]++), block);
+			})
+			.flatMapSequential((block) -> blob
+				.stageBlockWithResponse(new BlockBlobStageBlockOptions(block.id, block.data))
+				.thenReturn(block.id), this.settings.blocksInFlight(), 1)
+			.collectList()
+			.flatMap((ids) -> blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(ids)
+				.setHeaders(headers(options))
+				.setMetadata(MetadataNames.encode(options.userMetadata()))
+				.setRequestConditions(conditions(options))))
+			.map((response) -> metadata(path, size[0], response.getValue(), options))
+			.onErrorMap((ex) -> conditionalNotFound(ex, options, path));
+	}
+
+	/** Block IDs are base64 of strings of the same length (at most 64 bytes) for the whole blob. */
+	static String blockId(String upload, int number) {
+		String id = upload + "-" + String.format("%06d", number);
+		return Base64.getEncoder().encodeToString(id.getBytes(StandardCharsets.US_ASCII));
+	}
+
+	// ---------------------------------------------------------------- helpers
+
+	private static @Nullable BlobHttpHeaders headers(WriteOptions options) {
+		if (options.contentType() == null && options.cacheControl() == null && options.contentDisposition() == null) {
+			return null;
+		}
+		return new BlobHttpHeaders().setContentType(options.contentType())
+			.setCacheControl(options.cacheControl())
+			.setContentDisposition(options.contentDisposition());
+	}
+
+	private static @Nullable BlobRequestConditions conditions(WriteOptions options) {
+		if (options.ifNotExists()) {
+			return new BlobRequestConditions().setIfNoneMatch("*");
+		}
+		if (options.ifMatch() != null) {
+			return new BlobRequestConditions().setIfMatch(Etags.quote(options.ifMatch()));
+		}
+		return null;
+	}
+
+	/** A conditional write on a missing blob: Azure says 404, this library says the condition failed. */
+	private static Throwable conditionalNotFound(Throwable ex, WriteOptions options, String path) {
+		if (options.ifMatch() != null && AzureBlobErrors.isBlobNotFound(ex)) {
+			return StorageException.conditionNotMatch(Operation.WRITE, path, "ifMatch: no such object");
+		}
+		return ex;
+	}
+
+	private static ObjectMetadata metadata(String path, long size, BlockBlobItem item, WriteOptions options) {
+		return new ObjectMetadata(path, size, Etags.quote(item.getETag()),
+				(item.getLastModified() != null) ? item.getLastModified().toInstant() : null, options.contentType(),
+				options.userMetadata(), options.cacheControl(), options.contentDisposition(), item.getVersionId());
+	}
+
+	/** A block to stage: its ID and its bytes (a view of a chunk, not a copy). */
+	private record Block(String id, BinaryData data) {
+	}
+
+	/**
+	 * A chunk of the content: the first one of up to {@code maxSingleUploadSize} bytes, then blocks.
+	 * Its bytes are a copy, so that the source buffers are released at once.
+	 */
+	static final class Chunk {
+
+		final byte[] bytes;
+
+		final int size;
+
+		final boolean last;
+
+		Chunk(byte[] bytes, int size, boolean last) {
+			this.bytes = bytes;
+			this.size = size;
+			this.last = last;
+		}
+
+		/** A read-only view of some of the bytes, which the SDK can send again on a retry. */
+		BinaryData data(int offset, int length) {
+			return BinaryData.fromByteBuffer(ByteBuffer.wrap(this.bytes, offset, length).slice().asReadOnlyBuffer());
+		}
+
+		/** The chunk cut into views of at most {@code blockSize} bytes. */
+		List<BinaryData> blocks(long blockSize) {
+			if (this.size <= blockSize) {
+				return List.of(data(0, this.size));
+			}
+			List<BinaryData> blocks = new ArrayList<>();
+			for (int offset = 0; offset < this.size; offset += (int) blockSize) {
+				blocks.add(data(offset, (int) Math.min(blockSize, this.size - offset)));
+			}
+			return blocks;
+		}
+
+	}
+
+	/**
+	 * Cuts a stream of buffers into a first chunk of {@code firstSize} bytes and then chunks of
+	 * {@code blockSize} bytes (but the last, which may be shorter; it is empty only for empty content).
+	 * A chunk is held back until more bytes show that it is not the last. Not thread-safe; Reactor
+	 * calls it serially.
+	 */
+	static final class ChunkCutter {
+
+		private final int blockSize;
+
+		private byte[] current;
+
+		private int capacity;
+
+		private int filled;
+
+		private boolean emitted;
+
+		ChunkCutter(int firstSize, int blockSize, int initialCapacity) {
+			this.blockSize = blockSize;
+			this.capacity = firstSize;
+			this.current = new byte[Math.min(initialCapacity, firstSize)];
+		}
+
+		List<Chunk> add(DataBuffer buffer) {
+			List<Chunk> full = List.of();
+			try {
+				int remaining = buffer.readableByteCount();
+				while (remaining > 0) {
+					if (this.filled == this.capacity) {
+						if (full.isEmpty()) {
+							full = new ArrayList<>(2);
+						}
+						full.add(new Chunk(this.current, this.filled, false));
+						this.emitted = true;
+						this.capacity = this.blockSize;
+						this.current = new byte[this.blockSize];
+						this.filled = 0;
+					}
+					int n = Math.min(remaining, this.capacity - this.filled);
+					if (this.filled + n > this.current.length) {
+						this.current = Arrays.copyOf(this.current,
+								(int) Math.min(this.capacity, Math.max((long) this.current.length * 2, this.filled + n)));
+					}
+					buffer.read(this.current, this.filled, n);
+					this.filled += n;
+					remaining -= n;
+				}
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+			return full;
+		}
+
+		/** The last chunk: what is left. */
+		Chunk finish() {
+			if (this.emitted && this.filled == 0) {
+				throw new StorageException(ErrorKind.UNEXPECTED, "no bytes left for the last block");
+			}
+			return new Chunk(this.current, this.filled, true);
+		}
+
+	}
+
+}
