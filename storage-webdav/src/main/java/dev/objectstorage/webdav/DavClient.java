@@ -1,0 +1,521 @@
+package dev.objectstorage.webdav;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.StorageException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * The HTTP side of the backend: one Reactor Netty {@link HttpClient} over a bounded connection
+ * pool, URL building (every path segment percent-encoded as UTF-8), Basic authentication, and the
+ * WebDAV requests the backend combines. Paths here are "full" paths: relative to the base URL,
+ * the root included.
+ */
+final class DavClient {
+
+	/** Names of temporary resources (writes in progress, write locks); never listed. */
+	static final String TEMP_PREFIX = ".os-tmp-";
+
+	/** The temporary files httpd's mod_dav_fs writes a PUT into before it renames them. */
+	private static final String HTTPD_TEMP_PREFIX = ".davfs.tmp";
+
+	/**
+	 * Idle connections are closed after this, below httpd's default {@code KeepAliveTimeout} of 5
+	 * seconds, so that a request rarely goes out on a connection the server is closing.
+	 */
+	private static final Duration MAX_IDLE = Duration.ofSeconds(4);
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private static final int PARSE_INLINE_LIMIT = 64 * 1024;
+
+	private final WebDavSettings settings;
+
+	private final ConnectionProvider provider;
+
+	private final HttpClient http;
+
+	private final String baseUrl;
+
+	/** The decoded path of the base URL, to tell hrefs apart. */
+	private final String basePath;
+
+	/** The root relative to the base URL: empty, or ending in {@code /}. */
+	private final String rootPrefix;
+
+	DavClient(WebDavSettings settings) {
+		this.settings = settings;
+		this.baseUrl = settings.baseUrl().toString();
+		this.basePath = decode(settings.baseUrl().getRawPath());
+		this.rootPrefix = settings.root().isEmpty() ? "" : settings.root() + "/";
+		this.provider = ConnectionProvider.builder("webdav")
+			.maxConnections(settings.maxConnections())
+			.pendingAcquireMaxCount(-1)
+			.pendingAcquireTimeout(settings.responseTimeout())
+			.maxIdleTime(MAX_IDLE)
+			.build();
+		HttpClient client = HttpClient.create(this.provider)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+					settings.connectTimeout().toMillis()))
+			.responseTimeout(settings.responseTimeout())
+			.keepAlive(true);
+		if (settings.username() != null) {
+			String credentials = Base64.getEncoder()
+				.encodeToString((settings.username() + ":" + settings.password()).getBytes(StandardCharsets.UTF_8));
+			client = client.headers((headers) -> headers.set(HttpHeaderNames.AUTHORIZATION, "Basic " + credentials));
+		}
+		this.http = client;
+	}
+
+	void close() {
+		this.provider.dispose();
+	}
+
+	// ---------------------------------------------------------------- paths and URLs
+
+	/** The full path (relative to the base URL) of a storage path. */
+	String full(String path) {
+		return this.rootPrefix + path;
+	}
+
+	String rootPrefix() {
+		return this.rootPrefix;
+	}
+
+	/** The URL of a full path; a trailing {@code /} (a collection) is kept. */
+	String url(String fullPath) {
+		return this.baseUrl + encode(fullPath);
+	}
+
+	/** Percent-encodes every byte of each segment but the RFC 3986 unreserved characters. */
+	static String encode(String path) {
+		byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+		StringBuilder out = new StringBuilder(bytes.length + 16);
+		for (byte b : bytes) {
+			int c = b & 0xff;
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+					|| c == '_' || c == '~' || c == '/') {
+				out.append((char) c);
+			}
+			else {
+				out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+					.append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+			}
+		}
+		return out.toString();
+	}
+
+	/** Decodes percent-escapes as UTF-8 (a {@code +} stays a {@code +}). */
+	static String decode(String text) {
+		if (text.indexOf('%') < 0) {
+			return text;
+		}
+		ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '%' && i + 2 < text.length() && Character.digit(text.charAt(i + 1), 16) >= 0
+					&& Character.digit(text.charAt(i + 2), 16) >= 0) {
+				out.write(Character.digit(text.charAt(i + 1), 16) * 16 + Character.digit(text.charAt(i + 2), 16));
+				i += 2;
+			}
+			else {
+				byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+				out.write(bytes, 0, bytes.length);
+			}
+		}
+		return out.toString(StandardCharsets.UTF_8);
+	}
+
+	/** The decoded path of an href, relative to the base URL, without a trailing {@code /}. */
+	String hrefPath(String href) {
+		String raw = href;
+		int scheme = raw.indexOf("://");
+		if (scheme > 0 && scheme < 8) {
+			int slash = raw.indexOf('/', scheme + 3);
+			raw = (slash < 0) ? "/" : raw.substring(slash);
+		}
+		String path = decode(raw);
+		if (path.startsWith(this.basePath)) {
+			path = path.substring(this.basePath.length());
+		}
+		else if (path.startsWith("/")) {
+			path = path.substring(1);
+		}
+		while (path.endsWith("/")) {
+			path = path.substring(0, path.length() - 1);
+		}
+		return path;
+	}
+
+	static boolean isHidden(String name) {
+		return name.startsWith(TEMP_PREFIX) || name.startsWith(HTTPD_TEMP_PREFIX);
+	}
+
+	static String parentOf(String fullPath) {
+		String p = fullPath.endsWith("/") ? fullPath.substring(0, fullPath.length() - 1) : fullPath;
+		int slash = p.lastIndexOf('/');
+		return (slash < 0) ? "" : p.substring(0, slash + 1);
+	}
+
+	static String randomTag() {
+		return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+	}
+
+	// ---------------------------------------------------------------- requests
+
+	/** A response with its (small) body read whole. */
+	record DavResponse(int status, HttpHeaders headers, byte[] body) {
+
+		String text() {
+			String text = new String(this.body, StandardCharsets.UTF_8);
+			return (text.length() > 300) ? text.substring(0, 300) + "..." : text;
+		}
+
+		DavStatusException error(String method) {
+			String detail = stripTags(text());
+			return new DavStatusException(method, this.status, detail);
+		}
+
+		private static String stripTags(String html) {
+			return html.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").trim();
+		}
+
+	}
+
+	/**
+	 * Sends a request with an optional small body and reads the whole response.
+	 */
+	Mono<DavResponse> exchange(String method, String url, @Nullable Consumer<HttpHeaders> headers,
+			byte @Nullable [] body) {
+		HttpClient client = this.http.headers((h) -> {
+			if (body != null) {
+				h.set(HttpHeaderNames.CONTENT_TYPE, "application/xml; charset=utf-8");
+				h.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+			}
+			if (headers != null) {
+				headers.accept(h);
+			}
+		});
+		HttpClient.RequestSender sender = client.request(HttpMethod.valueOf(method)).uri(url);
+		HttpClient.ResponseReceiver<?> receiver = (body != null)
+				? sender.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body))) : sender;
+		return receiver.responseSingle((response, bytes) -> bytes.asByteArray()
+			.defaultIfEmpty(EMPTY)
+			.map((b) -> new DavResponse(response.status().code(), response.responseHeaders(), b)));
+	}
+
+	/** A {@code PUT} that streams the given buffers (chunked); Reactor Netty releases each buffer it takes. */
+	Mono<DavResponse> put(String url, Publisher<ByteBuf> body) {
+		return this.http.headers((h) -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream"))
+			.put()
+			.uri(url)
+			.send(body)
+			.responseSingle((response, bytes) -> bytes.asByteArray()
+				.defaultIfEmpty(EMPTY)
+				.map((b) -> new DavResponse(response.status().code(), response.responseHeaders(), b)));
+	}
+
+	/** A {@code GET} whose response the function streams. */
+	<T> Flux<T> get(String url, Consumer<HttpHeaders> headers,
+			BiFunction<HttpClientResponse, ByteBufFlux, Publisher<T>> handler) {
+		return this.http.headers(headers).get().uri(url).response(handler);
+	}
+
+	// ---------------------------------------------------------------- WebDAV operations
+
+	/**
+	 * {@code PROPFIND} with {@code Depth: 0}: the resource, or empty if there is none (or a path
+	 * below a file, which httpd answers with 400).
+	 */
+	Mono<Optional<DavResource>> stat(String fullPath) {
+		return exchange("PROPFIND", url(fullPath), (h) -> h.set("Depth", "0"), DavXml.PROPFIND).flatMap((response) -> {
+			if (response.status() == 404 || response.status() == 400 || response.status() == 409) {
+				return Mono.just(Optional.<DavResource>empty());
+			}
+			if (response.status() != 207) {
+				return Mono.error(response.error("PROPFIND"));
+			}
+			List<DavResource> resources = new ArrayList<>(1);
+			return Mono.fromCallable(() -> {
+				DavXml.parse(response.body(), resources::add);
+				return resources.isEmpty() ? Optional.<DavResource>empty() : Optional.of(resources.get(0));
+			});
+		});
+	}
+
+	/**
+	 * {@code PROPFIND} with {@code Depth: 1} of a collection: its members (without itself), or none
+	 * if it does not exist. The answer is read whole (one response, never more) and parsed as a
+	 * stream; a large one is parsed off the event loop.
+	 * @param fullDirectory the collection, ending in {@code /} (or empty for the base)
+	 * @param self receives the collection's own entry, if the caller wants it
+	 */
+	Mono<List<DavResource>> members(String fullDirectory, @Nullable Consumer<DavResource> self) {
+		String selfPath = stripSlash(fullDirectory);
+		return exchange("PROPFIND", url(fullDirectory), (h) -> h.set("Depth", "1"), DavXml.PROPFIND)
+			.flatMap((response) -> {
+				if (response.status() == 404 || response.status() == 400 || response.status() == 409) {
+					return Mono.just(List.<DavResource>of());
+				}
+				if (response.status() != 207) {
+					return Mono.error(response.error("PROPFIND"));
+				}
+				Mono<List<DavResource>> parse = Mono.fromCallable(() -> {
+					List<DavResource> members = new ArrayList<>();
+					DavXml.parse(response.body(), (resource) -> {
+						if (hrefPath(resource.href()).equals(selfPath)) {
+							if (self != null) {
+								self.accept(resource);
+							}
+						}
+						else {
+							members.add(resource);
+						}
+					});
+					return members;
+				});
+				return (response.body().length > PARSE_INLINE_LIMIT) ? parse.subscribeOn(Schedulers.boundedElastic())
+						: parse;
+			});
+	}
+
+	private static String stripSlash(String path) {
+		return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+	}
+
+	/** The decoded name (last segment) of a member's href. */
+	String name(DavResource resource) {
+		String path = hrefPath(resource.href());
+		return path.substring(path.lastIndexOf('/') + 1);
+	}
+
+	/**
+	 * Makes sure a collection exists, creating missing parents first ({@code MKCOL} answers 409
+	 * when the parent is missing). The base URL itself is taken to exist.
+	 * @param fullDirectory the collection, empty or ending in {@code /}
+	 */
+	Mono<Void> ensureCollection(String fullDirectory) {
+		if (fullDirectory.isEmpty()) {
+			return Mono.empty();
+		}
+		return mkcol(fullDirectory).flatMap((status) -> {
+			if (status != 409) {
+				return Mono.<Void>empty();
+			}
+			return ensureCollection(parentOf(fullDirectory)).then(mkcol(fullDirectory)).flatMap((again) -> (again == 409)
+					? Mono.error(new DavStatusException("MKCOL", 409, "the parent collection vanished"))
+					: Mono.<Void>empty());
+		});
+	}
+
+	/**
+	 * {@code MKCOL}: 201 (created), 405 (exists) or 409 (parent missing) as status, else an error.
+	 * httpd answers 403 to the losers of a race to create the same collection (mkdir fails with
+	 * EEXIST after its own existence check): if the collection exists now, that is a 405.
+	 */
+	Mono<Integer> mkcol(String fullDirectory) {
+		return exchange("MKCOL", url(fullDirectory), null, null).flatMap((response) -> switch (response.status()) {
+			case 201, 405, 409 -> Mono.just(response.status());
+			case 403 -> stat(fullDirectory).flatMap((found) -> found.filter(DavResource::collection).isPresent()
+					? Mono.just(405) : Mono.error(response.error("MKCOL")));
+			default -> Mono.error(response.error("MKCOL"));
+		});
+	}
+
+	/**
+	 * {@code MOVE} or {@code COPY} onto a target: replacing the given version (the server checks
+	 * its entity tag, RFC 4918 {@code If} header on the target) or, when {@code expected} is
+	 * {@code null}, only if the target does not exist ({@code Overwrite: F}).
+	 * @return the status: 201/204 (done), 412 (the target is not as expected), 423 (locked)
+	 */
+	Mono<Integer> transfer(String method, String fullSource, String fullTarget, @Nullable DavResource expected) {
+		String target = url(fullTarget);
+		return exchange(method, url(fullSource), (h) -> {
+			h.set("Destination", target);
+			h.set("Depth", "0");
+			if (expected == null) {
+				h.set("Overwrite", "F");
+			}
+			else {
+				h.set("Overwrite", "T");
+				if (expected.serverEtag() != null) {
+					h.set("If", "<" + target + "> ([" + expected.serverEtag() + "])");
+				}
+			}
+		}, null).flatMap((response) -> switch (response.status()) {
+			case 201, 204, 412, 423 -> Mono.just(response.status());
+			default -> Mono.error(response.error(method));
+		});
+	}
+
+	/** {@code PROPPATCH}; fails unless every property was set. */
+	Mono<Void> proppatch(String fullPath, byte[] body) {
+		return exchange("PROPPATCH", url(fullPath), null, body).flatMap((response) -> {
+			if (response.status() != 207 && response.status() != 200) {
+				return Mono.error(response.error("PROPPATCH"));
+			}
+			return Mono.fromCallable(() -> Optional.ofNullable(DavXml.firstFailure(response.body())))
+				.flatMap((failure) -> failure.isPresent()
+						? Mono.error(new DavStatusException("PROPPATCH", statusCode(failure.get()),
+								"the server did not store the metadata: " + failure.get()))
+						: Mono.empty());
+		});
+	}
+
+	private static int statusCode(String statusLine) {
+		String[] parts = statusLine.split(" ");
+		try {
+			return (parts.length > 1) ? Integer.parseInt(parts[1]) : 500;
+		}
+		catch (NumberFormatException ex) {
+			return 500;
+		}
+	}
+
+	/**
+	 * {@code DELETE} of a file. {@code Depth: 0} makes httpd refuse (400) to delete a collection,
+	 * which would take everything below it.
+	 * @return the status: 204/200 (deleted), 404 (missing), 400 (a collection, or below a file), 423
+	 */
+	Mono<Integer> deleteFile(String fullPath) {
+		return exchange("DELETE", url(fullPath), (h) -> h.set("Depth", "0"), null)
+			.flatMap((response) -> switch (response.status()) {
+				case 200, 204, 404, 400, 409, 423 -> Mono.just(response.status());
+				default -> Mono.error(response.error("DELETE"));
+			});
+	}
+
+	/** Deletes a temporary resource, best effort: errors are swallowed (it is hidden from listings anyway). */
+	Mono<Void> deleteQuietly(String fullPath, boolean collection) {
+		return exchange("DELETE", url(fullPath), collection ? null : (h) -> h.set("Depth", "0"), null)
+			.then()
+			.onErrorResume((ex) -> Mono.empty());
+	}
+
+	/**
+	 * Deletes the collections a delete left empty, from the given one up to (not including) the
+	 * root. WebDAV deletes collections with all their members, so each is deleted only if a
+	 * {@code Depth: 1} listing shows no member (temporary resources of writes in progress count)
+	 * and, through an {@code If} header, only if its entity tag (its modification time) has not
+	 * changed since: a member added meanwhile keeps it.
+	 */
+	Mono<Void> pruneEmptyCollections(String fullDirectory) {
+		if (fullDirectory.isEmpty() || !fullDirectory.startsWith(this.rootPrefix)
+				|| fullDirectory.length() <= this.rootPrefix.length()) {
+			return Mono.empty();
+		}
+		DavResource[] self = new DavResource[1];
+		return members(fullDirectory, (r) -> self[0] = r).flatMap((members) -> {
+			if (!members.isEmpty() || self[0] == null || !self[0].collection() || self[0].serverEtag() == null) {
+				return Mono.<Void>empty();
+			}
+			String url = url(fullDirectory);
+			return exchange("DELETE", url, (h) -> h.set("If", "<" + url + "> ([" + self[0].serverEtag() + "])"), null)
+				.flatMap((response) -> (response.status() == 204 || response.status() == 200)
+						? pruneEmptyCollections(parentOf(fullDirectory)) : Mono.<Void>empty());
+		}).onErrorResume((ex) -> Mono.empty()); // an empty collection left behind is hidden work, not a failure
+	}
+
+	// ---------------------------------------------------------------- write locks
+
+	/**
+	 * Takes the write lock of an object for a conditional write: a collection named after the
+	 * object, next to it, made with {@code MKCOL}, which succeeds for exactly one of several racing
+	 * clients (httpd creates it with mkdir). WebDAV's own {@code LOCK}, {@code Overwrite: F} and
+	 * {@code If-None-Match: *} are checked and then acted upon without mutual exclusion in httpd,
+	 * so two racing writers can both pass them. A lock older than the lock timeout (its holder
+	 * crashed) is broken.
+	 * @return the full path of the lock collection, to release
+	 */
+	Mono<String> lock(String fullPath) {
+		String parent = parentOf(fullPath);
+		String name = fullPath.substring(parent.length());
+		String lock = parent + TEMP_PREFIX + "lock-" + sha256(name) + "/";
+		long wait = this.settings.lockTimeout().toNanos() * 2;
+		return Mono.defer(() -> tryLock(lock, System.nanoTime() + wait, 0)).thenReturn(lock);
+	}
+
+	private Mono<Void> tryLock(String lock, long deadline, int attempt) {
+		return mkcol(lock).flatMap((status) -> {
+			if (status == 201) {
+				return Mono.<Void>empty();
+			}
+			if (status == 409) {
+				return ensureCollection(parentOf(lock)).then(Mono.defer(() -> tryLock(lock, deadline, attempt + 1)));
+			}
+			if (System.nanoTime() - deadline > 0) {
+				return Mono.error(new StorageException(ErrorKind.UNEXPECTED,
+						"Another conditional write of the same object holds its lock for too long", null, null, null,
+						true, null));
+			}
+			Mono<Void> breakStale = (attempt % 10 == 9) ? breakIfStale(lock) : Mono.empty();
+			long backoff = Math.min(200, 5L << Math.min(attempt, 5));
+			Duration pause = Duration.ofMillis(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+			return breakStale.then(Mono.delay(pause)).then(Mono.defer(() -> tryLock(lock, deadline, attempt + 1)));
+		});
+	}
+
+	/** Deletes a lock collection older than the lock timeout, by the server's clock, if it is still that one. */
+	private Mono<Void> breakIfStale(String lock) {
+		return exchange("PROPFIND", url(lock), (h) -> h.set("Depth", "0"), DavXml.PROPFIND).flatMap((response) -> {
+			if (response.status() != 207) {
+				return Mono.<Void>empty();
+			}
+			List<DavResource> resources = new ArrayList<>(1);
+			try {
+				DavXml.parse(response.body(), resources::add);
+			}
+			catch (javax.xml.stream.XMLStreamException ex) {
+				return Mono.<Void>empty();
+			}
+			java.time.Instant now = DavXml.httpDate(response.headers().get(HttpHeaderNames.DATE));
+			if (resources.isEmpty() || now == null || resources.get(0).lastModified() == null
+					|| resources.get(0).serverEtag() == null) {
+				return Mono.<Void>empty();
+			}
+			DavResource held = resources.get(0);
+			if (held.lastModified().plus(this.settings.lockTimeout()).isAfter(now)) {
+				return Mono.<Void>empty();
+			}
+			String url = url(lock);
+			return exchange("DELETE", url, (h) -> h.set("If", "<" + url + "> ([" + held.serverEtag() + "])"), null)
+				.then();
+		}).onErrorResume((ex) -> Mono.empty());
+	}
+
+	private static String sha256(String text) {
+		try {
+			byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+				.digest(text.getBytes(StandardCharsets.UTF_8));
+			return java.util.HexFormat.of().formatHex(digest, 0, 16);
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,356 @@
+package dev.objectstorage.webdav;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.StorageException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Settings of a {@link WebDavBackend}. Immutable; build them with {@link #builder(String)}, checked
+ * when built ({@link StorageException} of kind {@link ErrorKind#CONFIG_INVALID} naming the property).
+ * {@link #toString()} never shows the password.
+ */
+public final class WebDavSettings {
+
+	/** Default maximum number of HTTP connections: 32. */
+	public static final int DEFAULT_MAX_CONNECTIONS = 32;
+
+	/** Default connect timeout: 10 seconds. */
+	public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+	/** Default response timeout: 60 seconds. */
+	public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+
+	/** Default lock timeout: 30 seconds. */
+	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(30);
+
+	private final URI baseUrl;
+
+	private final String root;
+
+	private final @Nullable String username;
+
+	private final @Nullable String password;
+
+	private final int maxConnections;
+
+	private final Duration connectTimeout;
+
+	private final Duration responseTimeout;
+
+	private final Duration lockTimeout;
+
+	private WebDavSettings(Builder builder) {
+		this.baseUrl = checkBaseUrl(builder.baseUrl);
+		this.root = normaliseRoot(builder.root);
+		if ((builder.username == null) != (builder.password == null)) {
+			throw invalid("username and password must be set together, or neither (no authentication)");
+		}
+		if (builder.username != null && builder.username.indexOf(':') >= 0) {
+			throw invalid("username must not contain ':' (Basic authentication cannot carry it)");
+		}
+		this.username = builder.username;
+		this.password = builder.password;
+		if (builder.maxConnections < 1) {
+			throw invalid("maxConnections must be at least 1, was " + builder.maxConnections);
+		}
+		this.maxConnections = builder.maxConnections;
+		this.connectTimeout = positive("connectTimeout", builder.connectTimeout);
+		this.responseTimeout = positive("responseTimeout", builder.responseTimeout);
+		this.lockTimeout = positive("lockTimeout", builder.lockTimeout);
+	}
+
+	/**
+	 * A builder for a server's base URL, for example {@code https://dav.example.com/remote.php/dav/files/ann}.
+	 * @param baseUrl the base URL (http or https, without credentials, query or fragment)
+	 * @return a new builder with the defaults
+	 */
+	public static Builder builder(String baseUrl) {
+		return new Builder().baseUrl(baseUrl);
+	}
+
+	/**
+	 * A builder with the values of these settings, to change some.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder();
+		builder.baseUrl = this.baseUrl.toString();
+		builder.root = this.root;
+		builder.username = this.username;
+		builder.password = this.password;
+		builder.maxConnections = this.maxConnections;
+		builder.connectTimeout = this.connectTimeout;
+		builder.responseTimeout = this.responseTimeout;
+		builder.lockTimeout = this.lockTimeout;
+		return builder;
+	}
+
+	/**
+	 * The server's base URL, ending in {@code /}.
+	 * @return the base URL
+	 */
+	public URI baseUrl() {
+		return this.baseUrl;
+	}
+
+	/**
+	 * The collection under the base URL where the storage's objects live, without leading or
+	 * trailing {@code /}; empty for the base URL itself.
+	 * @return the root path
+	 */
+	public String root() {
+		return this.root;
+	}
+
+	/**
+	 * The user name for HTTP Basic authentication.
+	 * @return the user name, or {@code null} for no authentication
+	 */
+	public @Nullable String username() {
+		return this.username;
+	}
+
+	/**
+	 * The password for HTTP Basic authentication.
+	 * @return the password, or {@code null}
+	 */
+	public @Nullable String password() {
+		return this.password;
+	}
+
+	/**
+	 * The maximum number of HTTP connections the backend opens to the server (its pool's size).
+	 * @return the maximum number of connections
+	 */
+	public int maxConnections() {
+		return this.maxConnections;
+	}
+
+	/**
+	 * How long opening a connection may take.
+	 * @return the connect timeout
+	 */
+	public Duration connectTimeout() {
+		return this.connectTimeout;
+	}
+
+	/**
+	 * How long the server may stay silent while the backend waits for a response or its next bytes.
+	 * @return the response timeout
+	 */
+	public Duration responseTimeout() {
+		return this.responseTimeout;
+	}
+
+	/**
+	 * How long a conditional write waits for another conditional write of the same object to finish,
+	 * and after which an abandoned write lock (of a crashed client) is broken.
+	 * @return the lock timeout
+	 */
+	public Duration lockTimeout() {
+		return this.lockTimeout;
+	}
+
+	private static URI checkBaseUrl(@Nullable String value) {
+		if (value == null || value.isBlank()) {
+			throw invalid("baseUrl must not be empty");
+		}
+		URI uri;
+		try {
+			uri = new URI(value.trim());
+		}
+		catch (java.net.URISyntaxException ex) {
+			throw invalid("baseUrl is not a valid URL: " + ex.getMessage());
+		}
+		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;
+		if (!"http".equals(scheme) && !"https".equals(scheme)) {
+			throw invalid("baseUrl must be an http or https URL, was " + uri.getScheme());
+		}
+		if (uri.getHost() == null) {
+			throw invalid("baseUrl must name a host");
+		}
+		if (uri.getRawUserInfo() != null) {
+			throw invalid("baseUrl must not contain credentials (set username and password instead)");
+		}
+		if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+			throw invalid("baseUrl must not have a query or fragment");
+		}
+		String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty()) ? "/" : uri.getRawPath();
+		if (!path.endsWith("/")) {
+			path = path + "/";
+		}
+		return URI.create(scheme + "://" + uri.getRawAuthority() + path);
+	}
+
+	private static String normaliseRoot(@Nullable String root) {
+		if (root == null) {
+			return "";
+		}
+		StringBuilder result = new StringBuilder();
+		for (String segment : root.split("/")) {
+			if (segment.isEmpty()) {
+				continue;
+			}
+			if (segment.equals(".") || segment.equals("..")) {
+				throw invalid("root must not contain '.' or '..' segments, was " + root);
+			}
+			for (int i = 0; i < segment.length(); i++) {
+				if (Character.isISOControl(segment.charAt(i)) || segment.charAt(i) == '\\') {
+					throw invalid("root must not contain control characters or backslashes");
+				}
+			}
+			if (!result.isEmpty()) {
+				result.append('/');
+			}
+			result.append(segment);
+		}
+		return result.toString();
+	}
+
+	private static Duration positive(String name, @Nullable Duration value) {
+		if (value == null || value.isZero() || value.isNegative()) {
+			throw invalid(name + " must be positive, was " + value);
+		}
+		return value;
+	}
+
+	private static StorageException invalid(String message) {
+		return new StorageException(ErrorKind.CONFIG_INVALID, "Invalid WebDAV settings: " + message);
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		return other instanceof WebDavSettings that && this.baseUrl.equals(that.baseUrl) && this.root.equals(that.root)
+				&& Objects.equals(this.username, that.username) && Objects.equals(this.password, that.password)
+				&& this.maxConnections == that.maxConnections && this.connectTimeout.equals(that.connectTimeout)
+				&& this.responseTimeout.equals(that.responseTimeout) && this.lockTimeout.equals(that.lockTimeout);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.baseUrl, this.root, this.username, this.maxConnections);
+	}
+
+	@Override
+	public String toString() {
+		return "WebDavSettings[baseUrl=" + this.baseUrl + ", root=" + this.root + ", username=" + this.username
+				+ ", password=" + ((this.password != null) ? "******" : "null") + ", maxConnections="
+				+ this.maxConnections + ", connectTimeout=" + this.connectTimeout + ", responseTimeout="
+				+ this.responseTimeout + ", lockTimeout=" + this.lockTimeout + "]";
+	}
+
+	/**
+	 * Builds {@link WebDavSettings}; {@link #build()} checks the values.
+	 */
+	public static final class Builder {
+
+		private @Nullable String baseUrl;
+
+		private @Nullable String root = "";
+
+		private @Nullable String username;
+
+		private @Nullable String password;
+
+		private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+
+		private @Nullable Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+		private @Nullable Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+
+		private @Nullable Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the server's base URL.
+		 * @param baseUrl the URL (http or https, no credentials)
+		 * @return this builder
+		 */
+		public Builder baseUrl(@Nullable String baseUrl) {
+			this.baseUrl = baseUrl;
+			return this;
+		}
+
+		/**
+		 * Sets the collection, relative to the base URL, that holds the storage's objects (created on
+		 * the first write). Leading and trailing {@code /} are ignored.
+		 * @param root the root path, empty for the base URL itself
+		 * @return this builder
+		 */
+		public Builder root(@Nullable String root) {
+			this.root = root;
+			return this;
+		}
+
+		/**
+		 * Sets the credentials for HTTP Basic authentication (use https outside a trusted network).
+		 * @param username the user name, or {@code null} for none
+		 * @param password the password, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder credentials(@Nullable String username, @Nullable String password) {
+			this.username = username;
+			this.password = password;
+			return this;
+		}
+
+		/**
+		 * Sets the maximum number of HTTP connections.
+		 * @param maxConnections at least 1
+		 * @return this builder
+		 */
+		public Builder maxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+			return this;
+		}
+
+		/**
+		 * Sets how long opening a connection may take.
+		 * @param connectTimeout a positive duration
+		 * @return this builder
+		 */
+		public Builder connectTimeout(@Nullable Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+			return this;
+		}
+
+		/**
+		 * Sets how long the server may stay silent while a response is awaited or read.
+		 * @param responseTimeout a positive duration
+		 * @return this builder
+		 */
+		public Builder responseTimeout(@Nullable Duration responseTimeout) {
+			this.responseTimeout = responseTimeout;
+			return this;
+		}
+
+		/**
+		 * Sets how long a conditional write waits for another one of the same object, and after which
+		 * an abandoned write lock is broken.
+		 * @param lockTimeout a positive duration
+		 * @return this builder
+		 */
+		public Builder lockTimeout(@Nullable Duration lockTimeout) {
+			this.lockTimeout = lockTimeout;
+			return this;
+		}
+
+		/**
+		 * Builds the settings.
+		 * @return the settings
+		 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} if a value is invalid
+		 */
+		public WebDavSettings build() {
+			return new WebDavSettings(this);
+		}
+
+	}
+
+}
