@@ -1,0 +1,186 @@
+package dev.objectstorage.sftp;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.RejectedExecutionException;
+
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.StorageException;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.pool.PooledRef;
+
+/**
+ * One borrowed SFTP channel and the worker on which every blocking call made with it runs, one
+ * after the other: an operation never blocks its caller's thread (which may be an event loop), and
+ * the clean-up of a cancelled operation runs after the call still in flight, not beside it.
+ * {@link #release()} closes what the operation left open (handles, temporary files registered with
+ * {@link #onRelease}) and returns the channel to the pool, or discards it if the connection broke.
+ */
+final class Lease {
+
+	/** A blocking call with the channel. */
+	@FunctionalInterface
+	interface Call<T> {
+
+		@Nullable T call() throws Exception;
+
+	}
+
+	/** A blocking clean-up step. */
+	@FunctionalInterface
+	interface Cleanup {
+
+		void run() throws Exception;
+
+	}
+
+	private final PooledRef<SftpConnector.Channel> ref;
+
+	private final Scheduler.Worker worker;
+
+	/** Clean-up steps, run last-in first-out; touched on the worker only. */
+	private final Deque<Cleanup> cleanups = new ArrayDeque<>();
+
+	private volatile boolean broken;
+
+	private boolean released;
+
+	Lease(PooledRef<SftpConnector.Channel> ref, Scheduler.Worker worker) {
+		this.ref = ref;
+		this.worker = worker;
+	}
+
+	SftpConnector.Channel channel() {
+		return this.ref.poolable();
+	}
+
+	SftpClient sftp() {
+		return this.ref.poolable().sftp;
+	}
+
+	/**
+	 * Runs a blocking call on the worker.
+	 * @param call the call
+	 * @return the call's result (empty for {@code null}); a call already running when the
+	 * subscriber cancels still completes, and its result is dropped
+	 */
+	<T> Mono<T> call(Call<T> call) {
+		return Mono.create((MonoSink<T> sink) -> schedule(() -> {
+			T result;
+			try {
+				result = call.call();
+			}
+			catch (Throwable ex) {
+				noteFailure(ex);
+				sink.error(ex);
+				return;
+			}
+			sink.success(result);
+		}, sink::error));
+	}
+
+	/**
+	 * Runs a task on the worker, after the calls scheduled before it; dropped if the lease is
+	 * released first.
+	 * @param task the task, which must not throw
+	 */
+	void run(Runnable task) {
+		schedule(task, (ex) -> {
+		});
+	}
+
+	/**
+	 * A stream that pulls items with a blocking call on the worker, as many as the subscriber
+	 * requests, until the call returns {@code null}.
+	 * @param next the call that returns the next item, or {@code null} at the end
+	 * @return the stream
+	 */
+	<T> Flux<T> pull(Call<T> next) {
+		return Flux.create((FluxSink<T> sink) -> {
+			boolean[] done = { false };
+			sink.onRequest((n) -> schedule(() -> {
+				while (!done[0] && !sink.isCancelled() && sink.requestedFromDownstream() > 0) {
+					T item;
+					try {
+						item = next.call();
+					}
+					catch (Throwable ex) {
+						done[0] = true;
+						noteFailure(ex);
+						sink.error(ex);
+						return;
+					}
+					if (item == null) {
+						done[0] = true;
+						sink.complete();
+						return;
+					}
+					sink.next(item);
+				}
+			}, sink::error));
+		}, FluxSink.OverflowStrategy.BUFFER);
+	}
+
+	/**
+	 * Registers a clean-up step for {@link #release()}; call on the worker.
+	 * @param cleanup the step
+	 */
+	void onRelease(Cleanup cleanup) {
+		this.cleanups.push(cleanup);
+	}
+
+	/**
+	 * Cleans up and returns the channel, after every call scheduled before.
+	 * @return completes when the channel is back in the pool
+	 */
+	Mono<Void> release() {
+		return Mono.create((MonoSink<Void> sink) -> {
+			Runnable releaseNow = () -> {
+				if (this.released) {
+					sink.success();
+					return;
+				}
+				this.released = true;
+				while (!this.cleanups.isEmpty()) {
+					try {
+						this.cleanups.pop().run();
+					}
+					catch (Throwable ex) {
+						noteFailure(ex); // best effort: the operation's outcome is decided already
+					}
+				}
+				Mono<Void> back = this.broken ? this.ref.invalidate() : this.ref.release();
+				back.onErrorResume((ex) -> Mono.empty()).subscribe();
+				this.worker.dispose();
+				sink.success();
+			};
+			schedule(releaseNow, (ex) -> {
+				// the backend was closed: the pool is gone too
+				this.ref.invalidate().onErrorResume((e) -> Mono.empty()).subscribe();
+				sink.success();
+			});
+		});
+	}
+
+	private void noteFailure(Throwable ex) {
+		if (SftpErrors.breaksChannel(ex)) {
+			this.broken = true;
+		}
+	}
+
+	private void schedule(Runnable task, java.util.function.Consumer<Throwable> rejected) {
+		try {
+			this.worker.schedule(task);
+		}
+		catch (RejectedExecutionException ex) {
+			rejected.accept(new StorageException(ErrorKind.UNEXPECTED, "The SFTP backend is closed", ex));
+		}
+	}
+
+}

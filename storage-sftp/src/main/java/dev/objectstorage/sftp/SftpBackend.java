@@ -1,0 +1,911 @@
+package dev.objectstorage.sftp;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+import dev.objectstorage.Capabilities;
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.Etags;
+import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectEntry;
+import dev.objectstorage.ObjectMetadata;
+import dev.objectstorage.Operation;
+import dev.objectstorage.Ranges;
+import dev.objectstorage.ReadOptions;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.PathOrder;
+import dev.objectstorage.spi.ReadVersion;
+import dev.objectstorage.spi.StorageBackend;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
+import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.client.SftpClient.OpenMode;
+import org.apache.sshd.sftp.common.SftpException;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
+/**
+ * A backend that keeps objects as files on an SSH server, over SFTP (Apache MINA SSHD's client;
+ * tested against OpenSSH's and MINA SSHD's servers).
+ * <ul>
+ * <li>Every operation borrows one SFTP channel from a bounded pool ({@link SftpSettings#maxChannels()})
+ * and runs its blocking SFTP calls on the backend's own bounded scheduler, never on the caller's
+ * thread; waiting for a channel blocks no thread. A read keeps its channel while it streams.</li>
+ * <li>Reads stream the file in requests of {@link SftpSettings#readChunkSize()} as the subscriber
+ * asks, from the range's offset; cancelling closes the file handle.</li>
+ * <li>Writes go to a hidden temporary file ({@code .os-tmp-*}) in the target's directory (created
+ * as needed), which is then renamed onto the target with OpenSSH's {@code posix-rename@openssh.com}
+ * (an SFTP version 3 rename fails when the target exists). Readers see the old object or the whole
+ * new one; a failed or cancelled write removes its temporary file.</li>
+ * <li>SFTP has no entity tags, and modification times in whole seconds; content type, cache
+ * control, content disposition, user metadata and a random per-write tag live in a hidden sidecar
+ * file per object (see {@link SftpMetadata}), unless {@link SftpSettings#metadata()} is off.</li>
+ * <li>{@code ifNotExists} publishes with OpenSSH's {@code hardlink@openssh.com}, which fails if the
+ * target exists: atomic against every other client. {@code ifMatch} compares the entity tag and
+ * then renames: atomic against the other writers of this JVM (they hold a lock per path), but a
+ * client elsewhere that writes between the check and the rename is overwritten.</li>
+ * <li>Directories are not objects: listings fold sub-directories into {@code dir/} entries and show
+ * only directories that hold objects, deletes remove the directories they leave empty, temporary
+ * and sidecar files never show. Listings read one directory at a time (borrowing a channel for that
+ * read only), sort it in {@link PathOrder} and walk the tree lazily, depth first.</li>
+ * <li>Copy streams the bytes through the client (SFTP version 3 has no server-side copy); rename
+ * renames the data and sidecar files.</li>
+ * </ul>
+ * Names starting with {@code .os-tmp-} or {@code .os-meta.} are reserved. A file system cannot hold
+ * an object {@code a} and an object {@code a/b} at once: such a write fails with
+ * {@code ALREADY_EXISTS}.
+ */
+public class SftpBackend implements StorageBackend {
+
+	private static final ReentrantLock[] LOCKS = new ReentrantLock[64];
+
+	static {
+		for (int i = 0; i < LOCKS.length; i++) {
+			LOCKS[i] = new ReentrantLock();
+		}
+	}
+
+	private final SftpSettings settings;
+
+	private final DataBufferFactory bufferFactory;
+
+	private final SftpConnector connector;
+
+	private final Capabilities capabilities;
+
+	/**
+	 * A backend with Spring's default (heap) buffer factory.
+	 * @param settings the settings
+	 */
+	public SftpBackend(SftpSettings settings) {
+		this(settings, DefaultDataBufferFactory.sharedInstance);
+	}
+
+	/**
+	 * A backend that allocates read buffers with the given factory. Nothing connects before the
+	 * first operation.
+	 * @param settings the settings
+	 * @param bufferFactory the factory
+	 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} if the private key cannot be loaded
+	 */
+	public SftpBackend(SftpSettings settings, DataBufferFactory bufferFactory) {
+		this(settings, bufferFactory, UnaryOperator.identity());
+	}
+
+	/**
+	 * A backend whose SFTP clients pass through the given decorator (tests observe the calls with it).
+	 * The decorated client must still implement {@link org.apache.sshd.sftp.client.RawSftpClient}.
+	 */
+	SftpBackend(SftpSettings settings, DataBufferFactory bufferFactory, UnaryOperator<SftpClient> decorator) {
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.bufferFactory = Objects.requireNonNull(bufferFactory, "bufferFactory");
+		this.connector = new SftpConnector(settings, decorator);
+		boolean metadata = settings.metadata();
+		this.capabilities = Capabilities.full()
+			.writeWithContentType(metadata)
+			.writeWithUserMetadata(metadata)
+			.writeWithCacheControl(metadata)
+			.writeWithContentDisposition(metadata)
+			.build();
+	}
+
+	/**
+	 * The settings.
+	 * @return the settings
+	 */
+	public SftpSettings settings() {
+		return this.settings;
+	}
+
+	@Override
+	public String scheme() {
+		return "sftp";
+	}
+
+	@Override
+	public String location() {
+		String root = this.settings.root();
+		String path = root.startsWith("/") ? root : "/~" + (root.isEmpty() ? "" : "/" + root);
+		return "sftp://" + this.settings.username() + "@" + this.settings.host() + ":" + this.settings.port() + path;
+	}
+
+	@Override
+	public Capabilities capabilities() {
+		return this.capabilities;
+	}
+
+	@Override
+	public DataBufferFactory bufferFactory() {
+		return this.bufferFactory;
+	}
+
+	/** How many SFTP channels are open now (borrowed or idle); for tests and diagnostics. */
+	int openChannels() {
+		return this.connector.openChannels();
+	}
+
+	// ---------------------------------------------------------------- channels
+
+	/** Borrows a channel for the publisher that {@code use} returns, and gives it back when that ends. */
+	private <T> Mono<T> withLease(Function<Lease, Mono<T>> use) {
+		return Mono.usingWhen(this.connector.acquire(), use, Lease::release, (lease, error) -> lease.release(),
+				Lease::release);
+	}
+
+	/** Runs one blocking step with a borrowed channel. */
+	private <T> Mono<T> call(Operation operation, String path, LeaseFunction<T> work) {
+		return withLease((lease) -> lease.call(() -> work.apply(lease)))
+			.onErrorMap((ex) -> SftpErrors.map(ex, operation, path));
+	}
+
+	@FunctionalInterface
+	private interface LeaseFunction<T> {
+
+		@Nullable T apply(Lease lease) throws Exception;
+
+	}
+
+	/** The absolute file of an object path; reserved names are refused. */
+	private String file(Lease lease, String path) {
+		checkNotReserved(path);
+		String root = lease.channel().root();
+		return root.equals("/") ? "/" + path : root + "/" + path;
+	}
+
+	private static void checkNotReserved(String path) {
+		for (String segment : path.split("/")) {
+			if (SftpMetadata.isReserved(segment)) {
+				throw new StorageException(ErrorKind.INVALID_INPUT, "Names starting with '" + SftpMetadata.TEMP_PREFIX
+						+ "' or '" + SftpMetadata.PREFIX + "' are reserved by the sftp backend: " + path);
+			}
+		}
+	}
+
+	private static ReentrantLock lockFor(String file) {
+		return LOCKS[(file.hashCode() & 0x7fffffff) % LOCKS.length];
+	}
+
+	// ---------------------------------------------------------------- read
+
+	@Override
+	public Flux<DataBuffer> read(String path, ReadOptions options) {
+		return Flux
+			.deferContextual((context) -> Flux.usingWhen(this.connector.acquire(),
+					(Lease lease) -> lease.call(() -> openForRead(lease, path, options, context))
+						.flatMapMany((reader) -> lease.pull(reader::next)),
+					Lease::release, (lease, error) -> lease.release(), Lease::release))
+			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+			.onErrorMap((ex) -> SftpErrors.map(ex, Operation.READ, path));
+	}
+
+	private FileReader openForRead(Lease lease, String path, ReadOptions options, ContextView context)
+			throws IOException {
+		String file = file(lease, path);
+		SftpClient sftp = lease.sftp();
+		CloseableHandle handle;
+		try {
+			handle = sftp.open(file, OpenMode.Read);
+		}
+		catch (SftpException ex) {
+			Attributes attributes = SftpErrors.isNotFound(ex) ? null : RemoteFiles.statOrNull(sftp, file);
+			if (attributes == null || attributes.isDirectory()) {
+				throw StorageException.notFound(Operation.READ, path);
+			}
+			throw ex;
+		}
+		lease.onRelease(handle::close);
+		// the attributes of the file opened: an overwrite after this point does not change what is read
+		Attributes attributes = sftp.stat(handle);
+		if (!attributes.isRegularFile()) {
+			throw StorageException.notFound(Operation.READ, path);
+		}
+		boolean conditional = options.ifMatch() != null || options.ifNoneMatch() != null;
+		if (conditional || context.hasKey(ReadVersion.class)) {
+			String etag = metadata(lease, path, file, attributes).etag();
+			if (options.ifMatch() != null && !Etags.matches(options.ifMatch(), etag)) {
+				throw StorageException.conditionNotMatch(Operation.READ, path, "ifMatch");
+			}
+			if (options.ifNoneMatch() != null && Etags.matches(options.ifNoneMatch(), etag)) {
+				throw StorageException.conditionNotMatch(Operation.READ, path, "ifNoneMatch");
+			}
+			ReadVersion.report(context, etag);
+		}
+		long length = Ranges.length(path, options, attributes.getSize());
+		return new FileReader(sftp, handle, options.offset(), length,
+				options.bufferSizeOr(this.settings.readChunkSize()), this.settings.readChunkSize(), this.bufferFactory);
+	}
+
+	/** Reads a file range into buffers sized to what is left, one buffer per pull. */
+	private static final class FileReader {
+
+		private final SftpClient sftp;
+
+		private final CloseableHandle handle;
+
+		private long position;
+
+		private long remaining;
+
+		private final int bufferSize;
+
+		private final int requestSize;
+
+		private final DataBufferFactory factory;
+
+		private byte @Nullable [] scratch;
+
+		FileReader(SftpClient sftp, CloseableHandle handle, long position, long remaining, int bufferSize,
+				int requestSize, DataBufferFactory factory) {
+			this.sftp = sftp;
+			this.handle = handle;
+			this.position = position;
+			this.remaining = remaining;
+			this.bufferSize = bufferSize;
+			this.requestSize = requestSize;
+			this.factory = factory;
+		}
+
+		@Nullable DataBuffer next() throws IOException {
+			int n = (int) Math.min(this.bufferSize, this.remaining);
+			if (n == 0) {
+				return null;
+			}
+			DataBuffer buffer = this.factory.allocateBuffer(n);
+			try {
+				int total = 0;
+				try (DataBuffer.ByteBufferIterator it = buffer.writableByteBuffers()) {
+					while (total < n && it.hasNext()) {
+						ByteBuffer target = it.next();
+						if (target.remaining() > n - total) {
+							target.limit(target.position() + (n - total));
+						}
+						while (target.hasRemaining()) {
+							int read = readInto(target, this.position + total);
+							total += read;
+						}
+					}
+				}
+				buffer.writePosition(buffer.writePosition() + total);
+				this.position += total;
+				this.remaining -= total;
+				return buffer;
+			}
+			catch (IOException | RuntimeException ex) {
+				DataBufferUtils.release(buffer);
+				throw ex;
+			}
+		}
+
+		private int readInto(ByteBuffer target, long offset) throws IOException {
+			int want = Math.min(target.remaining(), this.requestSize);
+			int read;
+			if (target.hasArray()) {
+				read = this.sftp.read(this.handle, offset, target.array(), target.arrayOffset() + target.position(),
+						want);
+				if (read > 0) {
+					target.position(target.position() + read);
+				}
+			}
+			else {
+				if (this.scratch == null) {
+					this.scratch = new byte[this.requestSize];
+				}
+				read = this.sftp.read(this.handle, offset, this.scratch, 0, want);
+				if (read > 0) {
+					target.put(this.scratch, 0, read);
+				}
+			}
+			if (read <= 0) {
+				throw new IOException("The file ended early: it was changed by another program while being read");
+			}
+			return read;
+		}
+
+	}
+
+	// ---------------------------------------------------------------- write
+
+	@Override
+	public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
+		SftpMetadata.Stored stored = SftpMetadata.of(options);
+		return withLease((lease) -> lease.call(() -> openTemp(lease, path, options)).flatMap((temp) -> {
+			if (temp.failure != null) {
+				// the condition fails already: skip the upload, but consume the content as a write does
+				return content.doOnNext(DataBufferUtils::release).then(Mono.<ObjectMetadata>error(temp.failure));
+			}
+			return Mono.<Void>create((sink) -> {
+				Upload upload = new Upload(lease, temp, sink);
+				sink.onCancel(upload::dispose);
+				content.subscribe(upload);
+			})
+				.then(lease.call(() -> publish(lease, path, temp, stored, options)));
+		}))
+			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+			.onErrorMap((ex) -> SftpErrors.map(ex, Operation.WRITE, path));
+	}
+
+	/**
+	 * Checks the write's condition and opens its temporary file. A condition that fails already is
+	 * reported when the content ends (as callers of an output stream expect it on close), without
+	 * uploading the content.
+	 */
+	private TempFile openTemp(Lease lease, String path, WriteOptions options) throws IOException {
+		String file = file(lease, path);
+		if (options.ifNotExists() || options.ifMatch() != null) {
+			try {
+				checkCondition(lease, path, file, RemoteFiles.statOrNull(lease.sftp(), file), options);
+			}
+			catch (StorageException ex) {
+				return TempFile.failed(lease.sftp(), ex);
+			}
+		}
+		return TempFile.create(lease, file);
+	}
+
+	private void checkCondition(Lease lease, String path, String file, @Nullable Attributes current,
+			WriteOptions options) throws IOException {
+		boolean exists = current != null && current.isRegularFile();
+		if (options.ifNotExists() && current != null) {
+			throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifNotExists: the object exists");
+		}
+		if (options.ifMatch() != null) {
+			if (!exists) {
+				throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifMatch: no such object");
+			}
+			if (!Etags.matches(options.ifMatch(), metadata(lease, path, file, current).etag())) {
+				throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifMatch");
+			}
+		}
+	}
+
+	/**
+	 * Puts a complete temporary file in place: checks the condition again, makes the new version's
+	 * size and time differ from the current one's, writes the sidecar and renames both.
+	 */
+	private ObjectMetadata publish(Lease lease, String path, TempFile temp, SftpMetadata.Stored metadata,
+			WriteOptions options) throws IOException {
+		SftpClient sftp = lease.sftp();
+		String file = file(lease, path);
+		Attributes written = temp.finish();
+		long size = written.getSize();
+		long mtime = RemoteFiles.seconds(written);
+		ReentrantLock lock = lockFor(file);
+		lock.lock();
+		try {
+			Attributes current = RemoteFiles.statOrNull(sftp, file);
+			if (current != null && current.isDirectory()) {
+				throw new StorageException(ErrorKind.ALREADY_EXISTS, "A directory exists at " + path
+						+ " (SFTP cannot hold both an object 'a' and an object 'a/b')");
+			}
+			checkCondition(lease, path, file, current, options);
+			if (current != null && current.isRegularFile() && current.getSize() == size
+					&& RemoteFiles.seconds(current) == mtime) {
+				// same size within the same second: move the time on so that the versions stay distinguishable
+				mtime++;
+				FileTime time = FileTime.from(mtime, TimeUnit.SECONDS);
+				sftp.setStat(temp.path, new Attributes().accessTime(time).modifyTime(time));
+			}
+			SftpMetadata.Stored stored = metadata.forVersion(metadata.tag(), size, mtime);
+			TempFile sidecar = null;
+			if (this.settings.metadata()) {
+				sidecar = TempFile.createWith(lease, file, SftpMetadata.format(stored));
+			}
+			if (options.ifNotExists()) {
+				publishIfAbsent(lease, path, temp, file);
+			}
+			else {
+				if (sidecar != null) {
+					RemoteFiles.renameReplacing(lease.channel(), sidecar.path, SftpMetadata.sidecarOf(file));
+					sidecar.published = true;
+				}
+				RemoteFiles.renameReplacing(lease.channel(), temp.path, file);
+				temp.published = true;
+			}
+			if (sidecar != null && !sidecar.published) {
+				RemoteFiles.renameReplacing(lease.channel(), sidecar.path, SftpMetadata.sidecarOf(file));
+				sidecar.published = true;
+			}
+			return new ObjectMetadata(path, size, SftpMetadata.etag(size, mtime, this.settings.metadata() ? stored.tag() : null),
+					java.time.Instant.ofEpochSecond(mtime), this.settings.metadata() ? stored.contentType() : null,
+					this.settings.metadata() ? stored.userMetadata() : java.util.Map.of(),
+					this.settings.metadata() ? stored.cacheControl() : null,
+					this.settings.metadata() ? stored.contentDisposition() : null, null);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	/**
+	 * Publishes only if nothing is at the target, atomically: a hard link fails if the name exists
+	 * (OpenSSH answers a generic failure then, so the target is looked at to tell).
+	 */
+	private static void publishIfAbsent(Lease lease, String path, TempFile temp, String file) throws IOException {
+		SftpClient sftp = lease.sftp();
+		HardLinkExtension hardLink = lease.channel().hardLink();
+		try {
+			if (hardLink != null) {
+				hardLink.link(temp.path, file);
+			}
+			else {
+				sftp.rename(temp.path, file); // SFTP version 3: never replaces (atomic on OpenSSH, which links)
+				temp.published = true;
+			}
+		}
+		catch (SftpException ex) {
+			if (RemoteFiles.statOrNull(sftp, file) != null) {
+				throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifNotExists: the object exists");
+			}
+			throw ex;
+		}
+		// linked: the temporary name goes (in the lease's clean-up), the object stays under its new name
+	}
+
+	/**
+	 * Streams a write's content into its temporary file, one buffer at a time: each buffer is
+	 * written on the lease's worker, and the next one is requested when it is written, so a slow
+	 * server slows the producer down. A buffer waits in the temporary file's queue until its turn; one
+	 * whose turn never comes (the write was cancelled or failed) is released by the clean-up.
+	 */
+	private static final class Upload extends BaseSubscriber<DataBuffer> {
+
+		private final Lease lease;
+
+		private final TempFile temp;
+
+		private final MonoSink<Void> sink;
+
+		private final Context context = Operators.enableOnDiscard(Context.empty(), SftpBackend::release);
+
+		Upload(Lease lease, TempFile temp, MonoSink<Void> sink) {
+			this.lease = lease;
+			this.temp = temp;
+			this.sink = sink;
+		}
+
+		@Override
+		public Context currentContext() {
+			return this.context;
+		}
+
+		@Override
+		protected void hookOnSubscribe(Subscription subscription) {
+			subscription.request(1);
+		}
+
+		@Override
+		protected void hookOnNext(DataBuffer buffer) {
+			this.temp.enqueue(buffer);
+			this.lease.run(() -> {
+				try {
+					this.temp.writeNext();
+				}
+				catch (Throwable ex) {
+					cancel();
+					this.sink.error(ex);
+					return;
+				}
+				request(1);
+			});
+		}
+
+		@Override
+		protected void hookOnComplete() {
+			this.lease.run(this.sink::success); // after the buffers queued before
+		}
+
+		@Override
+		protected void hookOnError(Throwable error) {
+			this.sink.error(error);
+		}
+
+	}
+
+	private static void release(Object discarded) {
+		if (discarded instanceof DataBuffer buffer) {
+			DataBufferUtils.release(buffer);
+		}
+	}
+
+	/** A write's temporary file, removed when the lease is released unless it was published. */
+	private static final class TempFile {
+
+		final String path;
+
+		private final SftpClient sftp;
+
+		private @Nullable CloseableHandle handle;
+
+		private long offset;
+
+		private byte @Nullable [] scratch;
+
+		volatile boolean published;
+
+		/** Buffers handed over and not yet written. */
+		private final java.util.Queue<DataBuffer> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+		private volatile boolean cleanedUp;
+
+		/** Set instead of a file when the write's condition failed before the upload. */
+		final @Nullable StorageException failure;
+
+		private TempFile(SftpClient sftp, String path, @Nullable CloseableHandle handle,
+				@Nullable StorageException failure) {
+			this.sftp = sftp;
+			this.path = path;
+			this.handle = handle;
+			this.failure = failure;
+		}
+
+		static TempFile failed(SftpClient sftp, StorageException failure) {
+			return new TempFile(sftp, "", null, failure);
+		}
+
+		/** Opens a new temporary file next to {@code file}, creating the directories on the way. */
+		static TempFile create(Lease lease, String file) throws IOException {
+			SftpClient sftp = lease.sftp();
+			String directory = RemoteFiles.parent(file);
+			for (int attempt = 0;; attempt++) {
+				String path = directory + "/" + SftpMetadata.TEMP_PREFIX + SftpMetadata.newTag();
+				try {
+					CloseableHandle handle = sftp.open(path, OpenMode.Write, OpenMode.Create, OpenMode.Exclusive);
+					TempFile temp = new TempFile(sftp, path, handle, null);
+					lease.onRelease(temp::cleanUp);
+					return temp;
+				}
+				catch (SftpException ex) {
+					if (!SftpErrors.isNotFound(ex)) {
+						Attributes parent = RemoteFiles.statOrNull(sftp, directory);
+						if (parent != null && !parent.isDirectory()) {
+							throw new StorageException(ErrorKind.ALREADY_EXISTS, "An object is in the way of "
+									+ directory + " (SFTP cannot hold both an object 'a' and an object 'a/b')");
+						}
+						throw ex;
+					}
+					if (attempt >= 5) {
+						throw ex;
+					}
+					// a missing directory, or one that a concurrent delete pruned: make it (again)
+					RemoteFiles.createDirectories(sftp, directory, "/");
+				}
+			}
+		}
+
+		/** Writes a small temporary file whole (a sidecar) next to {@code file}. */
+		static TempFile createWith(Lease lease, String file, byte[] bytes) throws IOException {
+			String path = RemoteFiles.parent(file) + "/" + SftpMetadata.TEMP_PREFIX + SftpMetadata.newTag();
+			TempFile temp = new TempFile(lease.sftp(), path, null, null);
+			lease.onRelease(temp::cleanUp);
+			RemoteFiles.writeNewFile(lease.sftp(), path, bytes);
+			return temp;
+		}
+
+		/** Queues a buffer for {@link #writeNext()}; released at once if the write is over. */
+		void enqueue(DataBuffer buffer) {
+			this.pending.add(buffer);
+			if (this.cleanedUp) {
+				releasePending();
+			}
+		}
+
+		/** Appends the next queued buffer and releases it. */
+		@Nullable Void writeNext() throws IOException {
+			DataBuffer buffer = this.pending.poll();
+			if (buffer == null) {
+				return null;
+			}
+			try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
+				while (it.hasNext()) {
+					ByteBuffer bytes = it.next();
+					int n = bytes.remaining();
+					if (bytes.hasArray()) {
+						this.sftp.write(this.handle, this.offset, bytes.array(), bytes.arrayOffset() + bytes.position(), n);
+						this.offset += n;
+					}
+					else {
+						if (this.scratch == null) {
+							this.scratch = new byte[64 * 1024];
+						}
+						while (bytes.hasRemaining()) {
+							int chunk = Math.min(bytes.remaining(), this.scratch.length);
+							bytes.get(this.scratch, 0, chunk);
+							this.sftp.write(this.handle, this.offset, this.scratch, 0, chunk);
+							this.offset += chunk;
+						}
+					}
+				}
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+			return null;
+		}
+
+		/** Closes the file and returns its attributes. */
+		Attributes finish() throws IOException {
+			CloseableHandle h = this.handle;
+			if (h != null) {
+				this.handle = null;
+				h.close();
+			}
+			return this.sftp.lstat(this.path);
+		}
+
+		private void releasePending() {
+			for (DataBuffer buffer = this.pending.poll(); buffer != null; buffer = this.pending.poll()) {
+				DataBufferUtils.release(buffer);
+			}
+		}
+
+		void cleanUp() {
+			this.cleanedUp = true;
+			releasePending();
+			CloseableHandle h = this.handle;
+			if (h != null) {
+				this.handle = null;
+				try {
+					h.close();
+				}
+				catch (IOException ex) {
+					// the file is removed next
+				}
+			}
+			if (!this.published) {
+				RemoteFiles.removeQuietly(this.sftp, this.path);
+			}
+		}
+
+	}
+
+	// ---------------------------------------------------------------- stat, delete
+
+	@Override
+	public Mono<ObjectMetadata> stat(String path) {
+		return call(Operation.STAT, path, (lease) -> {
+			String file = file(lease, path);
+			Attributes attributes = RemoteFiles.statOrNull(lease.sftp(), file);
+			if (attributes == null || !attributes.isRegularFile()) {
+				throw StorageException.notFound(Operation.STAT, path);
+			}
+			return metadata(lease, path, file, attributes);
+		});
+	}
+
+	/** The metadata of an object file, with its sidecar if it has a matching one. */
+	private ObjectMetadata metadata(Lease lease, String path, String file, Attributes attributes) throws IOException {
+		SftpMetadata.Stored stored = null;
+		if (this.settings.metadata()) {
+			stored = SftpMetadata.parse(RemoteFiles.readSmallFile(lease.sftp(), SftpMetadata.sidecarOf(file)));
+		}
+		return SftpMetadata.metadata(path, attributes, stored);
+	}
+
+	@Override
+	public Mono<Void> delete(String path) {
+		return call(Operation.DELETE, path, (lease) -> {
+			SftpClient sftp = lease.sftp();
+			String file = file(lease, path);
+			ReentrantLock lock = lockFor(file);
+			lock.lock();
+			try {
+				boolean removed = true;
+				try {
+					sftp.remove(file);
+				}
+				catch (SftpException ex) {
+					if (!SftpErrors.isNotFound(ex)) {
+						Attributes attributes = RemoteFiles.lstatOrNull(sftp, file);
+						if (attributes != null && attributes.isDirectory()) {
+							return null; // a directory is not an object: nothing to delete
+						}
+						throw ex;
+					}
+					removed = false;
+				}
+				if (this.settings.metadata()) {
+					RemoteFiles.removeQuietly(sftp, SftpMetadata.sidecarOf(file));
+				}
+				if (removed) {
+					RemoteFiles.pruneEmptyDirectories(sftp, RemoteFiles.parent(file), lease.channel().root());
+				}
+			}
+			finally {
+				lock.unlock();
+			}
+			return null;
+		});
+	}
+
+	// ---------------------------------------------------------------- list
+
+	@Override
+	public Flux<ObjectEntry> list(String prefix, ListOptions options) {
+		return new SftpLister(this::children, prefix, options).list()
+			.onErrorMap((ex) -> SftpErrors.map(ex, Operation.LIST, prefix));
+	}
+
+	/** The visible children of one directory (relative path ending in '/', or ""), sorted in {@link PathOrder}. */
+	private Mono<List<SftpLister.Child>> children(String directoryPath, String namePrefix) {
+		return call(Operation.LIST, directoryPath + namePrefix, (lease) -> {
+			SftpClient sftp = lease.sftp();
+			String root = lease.channel().root();
+			String base = root.equals("/") ? "" : root;
+			String directory = directoryPath.isEmpty() ? root
+					: base + "/" + directoryPath.substring(0, directoryPath.length() - 1);
+			CloseableHandle handle;
+			try {
+				handle = sftp.openDir(directory);
+			}
+			catch (SftpException ex) {
+				Attributes attributes = SftpErrors.isNotFound(ex) ? null : RemoteFiles.statOrNull(sftp, directory);
+				if (attributes == null || !attributes.isDirectory()) {
+					return List.<SftpLister.Child>of(); // nothing there, or an object: nothing below
+				}
+				throw ex;
+			}
+			List<SftpLister.Child> children = new ArrayList<>();
+			try (handle) {
+				for (List<DirEntry> batch = sftp.readDir(handle); batch != null; batch = sftp.readDir(handle)) {
+					for (DirEntry entry : batch) {
+						String name = entry.getFilename();
+						if (name.equals(".") || name.equals("..") || SftpMetadata.isReserved(name)
+								|| !name.startsWith(namePrefix)) {
+							continue;
+						}
+						Attributes attributes = entry.getAttributes();
+						if (attributes.isSymbolicLink()) {
+							attributes = RemoteFiles.statOrNull(sftp, directory + "/" + name);
+							if (attributes == null) {
+								continue; // a dangling link
+							}
+						}
+						if (attributes.isDirectory()) {
+							children.add(SftpLister.Child.directory(directoryPath + name));
+						}
+						else if (attributes.isRegularFile()) {
+							children.add(SftpLister.Child.object(directoryPath + name, attributes.getSize(),
+									RemoteFiles.seconds(attributes)));
+						}
+					}
+				}
+			}
+			children.sort((a, b) -> PathOrder.compare(a.sortKey(), b.sortKey()));
+			return children;
+		});
+	}
+
+	// ---------------------------------------------------------------- copy, rename
+
+	@Override
+	public Mono<Void> copy(String source, String target) {
+		return call(Operation.COPY, source, (lease) -> {
+			SftpClient sftp = lease.sftp();
+			String from = file(lease, source);
+			String to = file(lease, target);
+			Attributes attributes = RemoteFiles.statOrNull(sftp, from);
+			if (attributes == null || !attributes.isRegularFile()) {
+				throw StorageException.notFound(Operation.COPY, source);
+			}
+			SftpMetadata.Stored stored = null;
+			if (this.settings.metadata()) {
+				stored = SftpMetadata.parse(RemoteFiles.readSmallFile(sftp, SftpMetadata.sidecarOf(from)));
+			}
+			WriteOptions options = WriteOptions.defaults();
+			if (stored != null && stored.describes(attributes)) {
+				options = options.withContentType(stored.contentType())
+					.withCacheControl(stored.cacheControl())
+					.withContentDisposition(stored.contentDisposition())
+					.withUserMetadata(stored.userMetadata());
+			}
+			CloseableHandle in = sftp.open(from, OpenMode.Read);
+			lease.onRelease(in::close);
+			TempFile temp = TempFile.create(lease, to);
+			byte[] chunk = new byte[this.settings.readChunkSize()];
+			long offset = 0;
+			for (int n = sftp.read(in, offset, chunk, 0, chunk.length); n >= 0; n = sftp.read(in, offset, chunk, 0,
+					chunk.length)) {
+				sftp.write(temp.handle, offset, chunk, 0, n);
+				offset += n;
+			}
+			publish(lease, target, temp, SftpMetadata.of(options), options);
+			return null;
+		});
+	}
+
+	@Override
+	public Mono<Void> rename(String source, String target) {
+		return call(Operation.RENAME, source, (lease) -> {
+			SftpClient sftp = lease.sftp();
+			String from = file(lease, source);
+			String to = file(lease, target);
+			Attributes attributes = RemoteFiles.statOrNull(sftp, from);
+			if (attributes == null || !attributes.isRegularFile()) {
+				throw StorageException.notFound(Operation.RENAME, source);
+			}
+			RemoteFiles.createDirectories(sftp, RemoteFiles.parent(to), "/");
+			ReentrantLock lock = lockFor(to);
+			lock.lock();
+			try {
+				Attributes current = RemoteFiles.lstatOrNull(sftp, to);
+				if (current != null && current.isDirectory()) {
+					throw new StorageException(ErrorKind.ALREADY_EXISTS, "A directory exists at " + target);
+				}
+				if (this.settings.metadata()) {
+					try {
+						RemoteFiles.renameReplacing(lease.channel(), SftpMetadata.sidecarOf(from),
+								SftpMetadata.sidecarOf(to));
+					}
+					catch (SftpException ex) {
+						if (!SftpErrors.isNotFound(ex)) {
+							throw ex;
+						}
+						RemoteFiles.removeQuietly(sftp, SftpMetadata.sidecarOf(to)); // the source had none
+					}
+				}
+				RemoteFiles.renameReplacing(lease.channel(), from, to);
+			}
+			finally {
+				lock.unlock();
+			}
+			RemoteFiles.pruneEmptyDirectories(sftp, RemoteFiles.parent(from), lease.channel().root());
+			return null;
+		});
+	}
+
+	/**
+	 * Closes the SFTP channels and SSH connections and stops the scheduler. Does not delete any data.
+	 */
+	@Override
+	public void close() {
+		this.connector.close();
+	}
+
+	@Override
+	public String toString() {
+		return "SftpBackend[" + location() + "]";
+	}
+
+}

@@ -1,0 +1,349 @@
+package dev.objectstorage.sftp;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.StorageException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Settings of a {@link SftpBackend}. Immutable and validated when built (a
+ * {@link StorageException} of kind {@link ErrorKind#CONFIG_INVALID} names the wrong property);
+ * {@link #toString()} never shows the password, the private key or its passphrase.
+ * <pre>{@code
+ * SftpSettings settings = SftpSettings.builder()
+ *     .host("files.example.com")
+ *     .username("app")
+ *     .privateKeyPath(Path.of("/etc/app/id_ecdsa"))
+ *     .root("/srv/objects")
+ *     .build();
+ * }</pre>
+ *
+ * @param host the SSH server's host name or address (required)
+ * @param port the SSH server's port
+ * @param username the user to log in as (required)
+ * @param password the password, or {@code null} for public key authentication only
+ * @param privateKey a private key in OpenSSH or PEM text form, or {@code null}
+ * @param privateKeyPath a file holding the private key, or {@code null}
+ * @param privateKeyPassphrase the passphrase of an encrypted private key, or {@code null}
+ * @param knownHosts the {@code known_hosts} file that lists the server's host key, or {@code null}
+ * for {@code ~/.ssh/known_hosts}; a server whose key is not listed (or differs) is refused
+ * @param acceptAnyHostKey accept whatever host key the server presents: INSECURE (anyone between
+ * the client and the server can read and change all data), for tests against throwaway servers only
+ * @param root the directory that holds the objects: absolute, or relative to the login directory
+ * ({@code ""} for the login directory itself); nothing outside it is touched
+ * @param createRoot whether to create the root directory if it does not exist
+ * @param maxChannels the most SFTP channels open at once (the pool's size); each operation borrows
+ * one for its duration (a read for as long as it streams)
+ * @param channelsPerSession how many channels share one SSH connection (OpenSSH allows 10 by
+ * default, {@code MaxSessions}); more channels open more connections
+ * @param connectTimeout how long to wait for the TCP connection and the key exchange
+ * @param authTimeout how long to wait for authentication
+ * @param readChunkSize the size of the buffers reads emit unless a read asks for another, and of
+ * each SFTP read request (servers may answer with less: OpenSSH up to 255 KiB, MINA SSHD 63 KiB)
+ * @param metadata whether to keep a small hidden sidecar file ({@code .os-meta.<name>}) next to each
+ * object with a random version tag, the content type, cache control, content disposition and user
+ * metadata; without it, entity tags are derived from size and modification time alone and those
+ * metadata are not supported
+ */
+public record SftpSettings(String host, int port, String username, @Nullable String password,
+		@Nullable String privateKey, @Nullable Path privateKeyPath, @Nullable String privateKeyPassphrase,
+		@Nullable Path knownHosts, boolean acceptAnyHostKey, String root, boolean createRoot, int maxChannels,
+		int channelsPerSession, Duration connectTimeout, Duration authTimeout, int readChunkSize, boolean metadata) {
+
+	/** The default SSH port. */
+	public static final int DEFAULT_PORT = 22;
+
+	/** The default pool size: 8 channels. */
+	public static final int DEFAULT_MAX_CHANNELS = 8;
+
+	/** The default number of channels per SSH connection: 4. */
+	public static final int DEFAULT_CHANNELS_PER_SESSION = 4;
+
+	/** The default read chunk size: 64 KiB. */
+	public static final int DEFAULT_READ_CHUNK_SIZE = 64 * 1024;
+
+	/** The default connect and authentication timeout: 10 seconds. */
+	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final String MASK = "******";
+
+	public SftpSettings {
+		if (host == null || host.isBlank()) {
+			throw invalid("host must not be empty");
+		}
+		if (port < 1 || port > 65535) {
+			throw invalid("port must be between 1 and 65535, was " + port);
+		}
+		if (username == null || username.isBlank()) {
+			throw invalid("username must not be empty");
+		}
+		if (password == null && privateKey == null && privateKeyPath == null) {
+			throw invalid("set password, privateKey or privateKeyPath to authenticate");
+		}
+		if (privateKey != null && privateKeyPath != null) {
+			throw invalid("set privateKey or privateKeyPath, not both");
+		}
+		if (privateKey != null && privateKey.isBlank()) {
+			throw invalid("privateKey must not be blank");
+		}
+		root = normaliseRoot(root);
+		if (maxChannels < 1) {
+			throw invalid("maxChannels must be at least 1, was " + maxChannels);
+		}
+		if (channelsPerSession < 1) {
+			throw invalid("channelsPerSession must be at least 1, was " + channelsPerSession);
+		}
+		requirePositive("connectTimeout", connectTimeout);
+		requirePositive("authTimeout", authTimeout);
+		if (readChunkSize < 1024 || readChunkSize > 16 * 1024 * 1024) {
+			throw invalid("readChunkSize must be between 1 KiB and 16 MiB, was " + readChunkSize);
+		}
+	}
+
+	/**
+	 * A builder with the defaults: port 22, strict host key checking against
+	 * {@code ~/.ssh/known_hosts}, the login directory as root (created if missing), 8 channels, 4 per
+	 * connection, 10 second timeouts, 64 KiB reads, metadata sidecars on.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * A builder that starts from these settings.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	private static String normaliseRoot(@Nullable String root) {
+		if (root == null) {
+			return "";
+		}
+		for (int i = 0; i < root.length(); i++) {
+			if (root.charAt(i) < 0x20 || root.charAt(i) == 0x7f) {
+				throw invalid("root must not contain control characters");
+			}
+		}
+		String r = root;
+		while (r.length() > 1 && r.endsWith("/")) {
+			r = r.substring(0, r.length() - 1);
+		}
+		for (String segment : r.split("/")) {
+			if (segment.equals("..") || segment.equals(".")) {
+				throw invalid("root must not contain '.' or '..' segments, was " + root);
+			}
+		}
+		return r;
+	}
+
+	private static void requirePositive(String name, @Nullable Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw invalid(name + " must be positive, was " + value);
+		}
+	}
+
+	private static StorageException invalid(String message) {
+		return new StorageException(ErrorKind.CONFIG_INVALID, "Invalid SFTP settings: " + message);
+	}
+
+	@Override
+	public String toString() {
+		return "SftpSettings[host=" + this.host + ", port=" + this.port + ", username=" + this.username
+				+ ", password=" + mask(this.password) + ", privateKey=" + mask(this.privateKey) + ", privateKeyPath="
+				+ this.privateKeyPath + ", privateKeyPassphrase=" + mask(this.privateKeyPassphrase) + ", knownHosts="
+				+ this.knownHosts + ", acceptAnyHostKey=" + this.acceptAnyHostKey + ", root=" + this.root
+				+ ", createRoot=" + this.createRoot + ", maxChannels=" + this.maxChannels + ", channelsPerSession="
+				+ this.channelsPerSession + ", connectTimeout=" + this.connectTimeout + ", authTimeout="
+				+ this.authTimeout + ", readChunkSize=" + this.readChunkSize + ", metadata=" + this.metadata + "]";
+	}
+
+	private static String mask(@Nullable String secret) {
+		return (secret != null) ? MASK : "null";
+	}
+
+	/** Builds {@link SftpSettings}; {@link #build()} validates. */
+	public static final class Builder {
+
+		private @Nullable String host;
+
+		private int port = DEFAULT_PORT;
+
+		private @Nullable String username;
+
+		private @Nullable String password;
+
+		private @Nullable String privateKey;
+
+		private @Nullable Path privateKeyPath;
+
+		private @Nullable String privateKeyPassphrase;
+
+		private @Nullable Path knownHosts;
+
+		private boolean acceptAnyHostKey;
+
+		private String root = "";
+
+		private boolean createRoot = true;
+
+		private int maxChannels = DEFAULT_MAX_CHANNELS;
+
+		private int channelsPerSession = DEFAULT_CHANNELS_PER_SESSION;
+
+		private Duration connectTimeout = DEFAULT_TIMEOUT;
+
+		private Duration authTimeout = DEFAULT_TIMEOUT;
+
+		private int readChunkSize = DEFAULT_READ_CHUNK_SIZE;
+
+		private boolean metadata = true;
+
+		private Builder() {
+		}
+
+		private Builder(SftpSettings settings) {
+			this.host = settings.host;
+			this.port = settings.port;
+			this.username = settings.username;
+			this.password = settings.password;
+			this.privateKey = settings.privateKey;
+			this.privateKeyPath = settings.privateKeyPath;
+			this.privateKeyPassphrase = settings.privateKeyPassphrase;
+			this.knownHosts = settings.knownHosts;
+			this.acceptAnyHostKey = settings.acceptAnyHostKey;
+			this.root = settings.root;
+			this.createRoot = settings.createRoot;
+			this.maxChannels = settings.maxChannels;
+			this.channelsPerSession = settings.channelsPerSession;
+			this.connectTimeout = settings.connectTimeout;
+			this.authTimeout = settings.authTimeout;
+			this.readChunkSize = settings.readChunkSize;
+			this.metadata = settings.metadata;
+		}
+
+		/** The server's host name or address. */
+		public Builder host(String host) {
+			this.host = host;
+			return this;
+		}
+
+		/** The server's port (22). */
+		public Builder port(int port) {
+			this.port = port;
+			return this;
+		}
+
+		/** The user to log in as. */
+		public Builder username(String username) {
+			this.username = username;
+			return this;
+		}
+
+		/** The password, or {@code null}. */
+		public Builder password(@Nullable String password) {
+			this.password = password;
+			return this;
+		}
+
+		/** A private key in OpenSSH or PEM text form, or {@code null}. */
+		public Builder privateKey(@Nullable String privateKey) {
+			this.privateKey = privateKey;
+			return this;
+		}
+
+		/** A file holding the private key, or {@code null}. */
+		public Builder privateKeyPath(@Nullable Path privateKeyPath) {
+			this.privateKeyPath = privateKeyPath;
+			return this;
+		}
+
+		/** The passphrase of an encrypted private key, or {@code null}. */
+		public Builder privateKeyPassphrase(@Nullable String privateKeyPassphrase) {
+			this.privateKeyPassphrase = privateKeyPassphrase;
+			return this;
+		}
+
+		/** The {@code known_hosts} file, or {@code null} for {@code ~/.ssh/known_hosts}. */
+		public Builder knownHosts(@Nullable Path knownHosts) {
+			this.knownHosts = knownHosts;
+			return this;
+		}
+
+		/**
+		 * Accepts any host key: INSECURE, for tests against throwaway local servers only.
+		 */
+		public Builder acceptAnyHostKey(boolean acceptAnyHostKey) {
+			this.acceptAnyHostKey = acceptAnyHostKey;
+			return this;
+		}
+
+		/** The root directory, absolute or relative to the login directory ({@code ""}). */
+		public Builder root(String root) {
+			this.root = root;
+			return this;
+		}
+
+		/** Whether to create a missing root directory ({@code true}). */
+		public Builder createRoot(boolean createRoot) {
+			this.createRoot = createRoot;
+			return this;
+		}
+
+		/** The pool's size (8). */
+		public Builder maxChannels(int maxChannels) {
+			this.maxChannels = maxChannels;
+			return this;
+		}
+
+		/** Channels per SSH connection (4). */
+		public Builder channelsPerSession(int channelsPerSession) {
+			this.channelsPerSession = channelsPerSession;
+			return this;
+		}
+
+		/** The connect timeout (10 s). */
+		public Builder connectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+			return this;
+		}
+
+		/** The authentication timeout (10 s). */
+		public Builder authTimeout(Duration authTimeout) {
+			this.authTimeout = authTimeout;
+			return this;
+		}
+
+		/** The read chunk size (64 KiB). */
+		public Builder readChunkSize(int readChunkSize) {
+			this.readChunkSize = readChunkSize;
+			return this;
+		}
+
+		/** Whether to keep metadata sidecar files ({@code true}). */
+		public Builder metadata(boolean metadata) {
+			this.metadata = metadata;
+			return this;
+		}
+
+		/**
+		 * Validates and builds the settings.
+		 * @return the settings
+		 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} naming the wrong property
+		 */
+		public SftpSettings build() {
+			return new SftpSettings(Objects.requireNonNullElse(this.host, ""), this.port,
+					Objects.requireNonNullElse(this.username, ""), this.password, this.privateKey, this.privateKeyPath,
+					this.privateKeyPassphrase, this.knownHosts, this.acceptAnyHostKey, this.root, this.createRoot,
+					this.maxChannels, this.channelsPerSession, this.connectTimeout, this.authTimeout,
+					this.readChunkSize, this.metadata);
+		}
+
+	}
+
+}

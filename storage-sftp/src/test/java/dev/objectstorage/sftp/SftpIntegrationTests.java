@@ -1,0 +1,398 @@
+package dev.objectstorage.sftp;
+
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectEntry;
+import dev.objectstorage.ObjectMetadata;
+import dev.objectstorage.ObjectStorage;
+import dev.objectstorage.ReadOptions;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.WriteOptions;
+import dev.objectstorage.tck.StorageTck;
+import org.apache.sshd.sftp.client.FullAccessSftpClient;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * What only the SFTP backend does, against real servers (embedded MINA SSHD; OpenSSH where it
+ * runs): large objects, the pool's bound, authentication and host key failures, clean-up of
+ * cancelled writes, the threads that block, sidecar metadata and entity tags, lost connections.
+ */
+class SftpIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	/** Methods of an SFTP client that send nothing and wait for nothing (closing a channel is asynchronous). */
+	private static final Set<String> NON_BLOCKING = Set.of("isOpen", "isClosing", "getVersion", "getExtension",
+			"getServerExtensions", "getName", "getNameDecodingCharset", "getClientChannel", "getSession",
+			"getClientSession", "toString", "hashCode", "equals");
+
+	private static EmbeddedSftpServer server;
+
+	@BeforeAll
+	static void start() {
+		server = EmbeddedSftpServer.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		server.close();
+	}
+
+	private static String root() {
+		return "/it-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	private static ObjectStorage storage(SftpBackend backend) {
+		return ObjectStorage.builder().name("sftp-test").backend(backend).build();
+	}
+
+	private static Flux<DataBuffer> chunks(byte[] data, int size) {
+		return Flux.range(0, (data.length + size - 1) / size).map((i) -> {
+			int n = Math.min(size, data.length - i * size);
+			return DefaultDataBufferFactory.sharedInstance.wrap(java.util.Arrays.copyOfRange(data, i * size, i * size + n));
+		});
+	}
+
+	private static Mono<DataBuffer> text(String text) {
+		return Mono.fromSupplier(() -> DefaultDataBufferFactory.sharedInstance.wrap(text.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private static byte[] read(ObjectStorage storage, String path) {
+		return StorageTck.collect(storage.read(path));
+	}
+
+	private static List<Path> filesNamed(Path directory, String prefix) throws IOException {
+		if (!Files.exists(directory)) {
+			return List.of();
+		}
+		try (Stream<Path> files = Files.walk(directory)) {
+			return files.filter((f) -> f.getFileName().toString().startsWith(prefix)).toList();
+		}
+	}
+
+	@Test
+	void largeObjectRoundTripsBySha256() {
+		byte[] data = StorageTck.randomBytes(20 * 1024 * 1024, 7);
+		try (ObjectStorage storage = storage(new SftpBackend(server.settings(root())))) {
+			ObjectMetadata written = storage.write("big/object.bin", chunks(data, 256 * 1024)).block(TIMEOUT);
+			assertThat(written.size()).isEqualTo(data.length);
+			assertThat(StorageTck.sha256(read(storage, "big/object.bin"))).isEqualTo(StorageTck.sha256(data));
+			byte[] range = StorageTck.collect(storage.read("big/object.bin", ReadOptions.range(10_000_000, 5_000_000)));
+			assertThat(range).isEqualTo(java.util.Arrays.copyOfRange(data, 10_000_000, 15_000_000));
+		}
+	}
+
+	@Test
+	void poolBoundHoldsUnderConcurrentReads() {
+		try (EmbeddedSftpServer dedicated = EmbeddedSftpServer.start()) {
+			SftpBackend backend = new SftpBackend(dedicated.settingsBuilder(root()).maxChannels(2).build());
+			try (ObjectStorage storage = storage(backend)) {
+				byte[] data = StorageTck.randomBytes(512 * 1024, 8);
+				storage.write("pool/object", chunks(data, 64 * 1024)).block(TIMEOUT);
+				dedicated.resetMaxOpenSftpChannels();
+				List<byte[]> results = Flux.range(0, 8)
+					.flatMap((i) -> storage.read("pool/object", ReadOptions.defaults().withBufferSize(8192))
+						.delayElements(Duration.ofMillis(1))
+						.collectList()
+						.map(SftpIntegrationTests::join), 8)
+					.collectList()
+					.block(TIMEOUT);
+				assertThat(results).hasSize(8).allSatisfy((bytes) -> assertThat(bytes).isEqualTo(data));
+				assertThat(dedicated.maxOpenSftpChannels()).isBetween(1, 2);
+				assertThat(backend.openChannels()).isLessThanOrEqualTo(2);
+			}
+		}
+	}
+
+	private static byte[] join(List<DataBuffer> buffers) {
+		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		for (DataBuffer buffer : buffers) {
+			byte[] bytes = new byte[buffer.readableByteCount()];
+			buffer.read(bytes);
+			out.writeBytes(bytes);
+			org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
+		}
+		return out.toByteArray();
+	}
+
+	@Test
+	void passwordAuthenticationWorks() {
+		SftpSettings settings = server.settingsBuilder(root()).privateKey(null).password(server.password()).build();
+		try (ObjectStorage storage = storage(new SftpBackend(settings))) {
+			storage.write("auth/ok", "fine".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
+			assertThat(new String(read(storage, "auth/ok"), StandardCharsets.UTF_8)).isEqualTo("fine");
+		}
+	}
+
+	@Test
+	void wrongPasswordIsPermissionDenied() {
+		SftpSettings settings = server.settingsBuilder(root()).privateKey(null).password("not-the-password").build();
+		try (ObjectStorage storage = storage(new SftpBackend(settings))) {
+			StorageException ex = catchThrowableOfType(StorageException.class,
+					() -> storage.stat("anything").block(TIMEOUT));
+			assertThat(ex.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+			assertThat(ex.getMessage()).contains("authentication").doesNotContain("not-the-password");
+		}
+	}
+
+	@Test
+	void unknownHostKeyIsRefusedUnderStrictChecking() throws IOException {
+		Path emptyKnownHosts = Files.createTempFile("known_hosts", "");
+		try {
+			SftpSettings settings = server.settingsBuilder(root()).knownHosts(emptyKnownHosts).build();
+			try (ObjectStorage storage = storage(new SftpBackend(settings))) {
+				StorageException ex = catchThrowableOfType(StorageException.class,
+						() -> storage.stat("anything").block(TIMEOUT));
+				assertThat(ex.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
+				assertThat(ex.getMessage()).contains("host key").contains("not trusted").contains("SHA256:");
+			}
+			// the insecure switch lets it through
+			SftpSettings insecure = server.settingsBuilder(root()).knownHosts(emptyKnownHosts)
+				.acceptAnyHostKey(true)
+				.build();
+			try (ObjectStorage storage = storage(new SftpBackend(insecure))) {
+				assertThat(storage.exists("anything").block(TIMEOUT)).isFalse();
+			}
+		}
+		finally {
+			Files.deleteIfExists(emptyKnownHosts);
+		}
+	}
+
+	@Test
+	void unreachableServerIsATemporaryError() throws IOException {
+		int closedPort;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		SftpSettings settings = server.settingsBuilder(root()).port(closedPort).build();
+		try (ObjectStorage storage = storage(new SftpBackend(settings))) {
+			StorageException ex = catchThrowableOfType(StorageException.class,
+					() -> storage.stat("anything").block(TIMEOUT));
+			assertThat(ex.kind()).isEqualTo(ErrorKind.UNEXPECTED);
+			assertThat(ex.isTemporary()).isTrue();
+		}
+	}
+
+	@Test
+	void cancelledWriteLeavesNoTemporaryFileOnDisk() throws Exception {
+		String root = root();
+		try (ObjectStorage storage = storage(new SftpBackend(server.settings(root)))) {
+			AtomicInteger emitted = new AtomicInteger();
+			Flux<DataBuffer> endless = Flux.concat(chunks(StorageTck.randomBytes(1024 * 1024, 9), 16 * 1024), Flux.never())
+				.doOnNext((b) -> emitted.incrementAndGet());
+			Disposable write = storage.write("cancel/me", endless).subscribe();
+			long deadline = System.nanoTime() + TIMEOUT.toNanos();
+			while (emitted.get() < 64 && System.nanoTime() < deadline) {
+				Thread.sleep(5);
+			}
+			Path directory = server.directory().resolve(root.substring(1));
+			assertThat(filesNamed(directory, ".os-tmp-")).as("the write in progress has a temporary file").hasSize(1);
+			write.dispose();
+			deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+			while (!filesNamed(directory, ".os-tmp-").isEmpty() && System.nanoTime() < deadline) {
+				Thread.sleep(20);
+			}
+			assertThat(filesNamed(directory, ".os-tmp-")).isEmpty();
+			assertThat(storage.exists("cancel/me").block(TIMEOUT)).isFalse();
+		}
+	}
+
+	@Test
+	void blockingCallsRunOnTheBackendsThreadsOnly() {
+		Set<String> threads = ConcurrentHashMap.newKeySet();
+		UnaryOperator<SftpClient> recording = (client) -> (SftpClient) Proxy.newProxyInstance(
+				SftpIntegrationTests.class.getClassLoader(), new Class<?>[] { FullAccessSftpClient.class },
+				(proxy, method, args) -> {
+					boolean sendsRequests = !NON_BLOCKING.contains(method.getName())
+							&& !(method.getName().equals("close") && method.getParameterCount() == 0);
+					if (sendsRequests) {
+						threads.add(method.getName() + " on " + Thread.currentThread().getName());
+					}
+					try {
+						return method.invoke(client, args);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
+		SftpBackend backend = new SftpBackend(server.settings(root()), DefaultDataBufferFactory.sharedInstance,
+				recording);
+		try (ObjectStorage storage = storage(backend)) {
+			byte[] data = StorageTck.randomBytes(300_000, 10);
+			Mono.defer(() -> storage.write("threads/a", chunks(data, 7000).publishOn(Schedulers.parallel())))
+				.subscribeOn(Schedulers.parallel())
+				.block(TIMEOUT);
+			byte[] back = Flux.defer(() -> storage.read("threads/a"))
+				.subscribeOn(Schedulers.parallel())
+				.publishOn(Schedulers.parallel())
+				.collectList()
+				.map(SftpIntegrationTests::join)
+				.block(TIMEOUT);
+			assertThat(back).isEqualTo(data);
+			Mono.defer(() -> storage.stat("threads/a"))
+				.then(Mono.defer(() -> storage.copy("threads/a", "threads/b")))
+				.then(Mono.defer(() -> storage.list("threads/", ListOptions.defaults().withRecursive(true)).then()))
+				.then(Mono.defer(() -> storage.delete("threads/b")))
+				.subscribeOn(Schedulers.parallel())
+				.block(TIMEOUT);
+		}
+		assertThat(threads).isNotEmpty().allSatisfy((call) -> assertThat(call).contains(" on sftp-127.0.0.1"));
+	}
+
+	@Test
+	void sameSizeRewritesWithinASecondGetNewEntityTags() {
+		try (ObjectStorage storage = storage(new SftpBackend(server.settings(root())))) {
+			String previous = null;
+			for (int i = 0; i < 5; i++) {
+				ObjectMetadata meta = storage.write("etag/same", ("v" + i).getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
+				assertThat(meta.etag()).isNotEqualTo(previous);
+				assertThat(storage.stat("etag/same").block(TIMEOUT).etag()).isEqualTo(meta.etag());
+				if (previous != null) {
+					String stale = previous;
+					StorageException ex = catchThrowableOfType(StorageException.class, () -> storage
+						.write("etag/same", text("xx"), WriteOptions.defaults().withIfMatch(stale))
+						.block(TIMEOUT));
+					assertThat(ex.kind()).isEqualTo(ErrorKind.CONDITION_NOT_MATCH);
+				}
+				previous = meta.etag();
+			}
+		}
+	}
+
+	@Test
+	void withoutSidecarsEtagsStillChangeAndNoHiddenFilesAppear() throws IOException {
+		String root = root();
+		SftpSettings settings = server.settingsBuilder(root).metadata(false).build();
+		try (ObjectStorage storage = storage(new SftpBackend(settings))) {
+			assertThat(storage.capabilities().writeWithContentType()).isFalse();
+			assertThat(storage.capabilities().writeWithUserMetadata()).isFalse();
+			String first = storage.write("plain/a", "one".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT).etag();
+			String second = storage.write("plain/a", "two".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT).etag();
+			assertThat(second).isNotEqualTo(first);
+			assertThat(storage.stat("plain/a").block(TIMEOUT).etag()).isEqualTo(second);
+			assertThat(filesNamed(server.directory().resolve(root.substring(1)), ".os-")).isEmpty();
+		}
+	}
+
+	@Test
+	void sidecarsAreHiddenAndForeignFilesAreObjects() throws IOException {
+		String root = root();
+		try (ObjectStorage storage = storage(new SftpBackend(server.settings(root)))) {
+			storage.write("side/a.txt", text("a"),
+					WriteOptions.defaults().withContentType("text/plain").withUserMetadata(Map.of("k", "v")))
+				.block(TIMEOUT);
+			Path directory = server.directory().resolve(root.substring(1)).resolve("side");
+			assertThat(directory.resolve(".os-meta.a.txt")).exists();
+			Files.writeString(directory.resolve("foreign.txt"), "put there by another program");
+			List<String> listed = storage.list("side/").map(ObjectEntry::path).collectList().block(TIMEOUT);
+			assertThat(listed).containsExactly("side/a.txt", "side/foreign.txt");
+			ObjectMetadata foreign = storage.stat("side/foreign.txt").block(TIMEOUT);
+			assertThat(foreign.contentType()).isNull();
+			assertThat(foreign.etag()).startsWith("\"").endsWith("\"");
+			assertThat(new String(read(storage, "side/foreign.txt"), StandardCharsets.UTF_8))
+				.isEqualTo("put there by another program");
+			assertThat(storage.stat("side/a.txt").block(TIMEOUT).userMetadata()).isEqualTo(Map.of("k", "v"));
+			storage.delete("side/a.txt").block(TIMEOUT);
+			assertThat(directory.resolve(".os-meta.a.txt")).doesNotExist();
+		}
+	}
+
+	@Test
+	void reservedNamesAreRefused() {
+		try (ObjectStorage storage = storage(new SftpBackend(server.settings(root())))) {
+			StorageException ex = catchThrowableOfType(StorageException.class,
+					() -> storage.write("dir/.os-meta.x", "x".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT));
+			assertThat(ex.kind()).isEqualTo(ErrorKind.INVALID_INPUT);
+		}
+	}
+
+	@Test
+	void lostConnectionsAreReplaced() {
+		try (EmbeddedSftpServer dedicated = EmbeddedSftpServer.start();
+				ObjectStorage storage = storage(new SftpBackend(dedicated.settings(root())))) {
+			storage.write("conn/a", "a".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
+			dedicated.disconnectAll();
+			ObjectMetadata meta = null;
+			for (int attempt = 0; attempt < 3 && meta == null; attempt++) {
+				try {
+					meta = storage.stat("conn/a").block(TIMEOUT);
+				}
+				catch (StorageException ex) {
+					assertThat(ex.isTemporary()).as("a broken connection is a temporary error: " + ex).isTrue();
+				}
+			}
+			assertThat(meta).isNotNull();
+			assertThat(meta.size()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void settingsAreValidatedAndMaskSecrets() {
+		SftpSettings settings = SftpSettings.builder()
+			.host("example.com")
+			.username("u")
+			.password("secret-password")
+			.privateKeyPassphrase("secret-passphrase")
+			.build();
+		assertThat(settings.toString()).doesNotContain("secret-password").doesNotContain("secret-passphrase");
+		StorageException noAuth = catchThrowableOfType(StorageException.class,
+				() -> SftpSettings.builder().host("h").username("u").build());
+		assertThat(noAuth.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
+		assertThat(noAuth.getMessage()).contains("password");
+		StorageException badPort = catchThrowableOfType(StorageException.class,
+				() -> settings.toBuilder().port(0).build());
+		assertThat(badPort.getMessage()).contains("port");
+		StorageException badKey = catchThrowableOfType(StorageException.class,
+				() -> new SftpBackend(settings.toBuilder().password(null).privateKey("not a key").build()));
+		assertThat(badKey.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
+		try (SftpBackend backend = new SftpBackend(settings.toBuilder().root("/srv/data").build())) {
+			assertThat(backend.location()).isEqualTo("sftp://u@example.com:22/srv/data");
+		}
+	}
+
+	@Test
+	void openSshAcceptsConditionalCreationAtomically() {
+		OpenSshServer openssh = OpenSshServer.getOrSkip();
+		try (ObjectStorage storage = storage(new SftpBackend(openssh.settings("it-" + UUID.randomUUID())))) {
+			storage.write("cond/x", text("first"), WriteOptions.defaults().withIfNotExists(true))
+				.block(TIMEOUT);
+			StorageException ex = catchThrowableOfType(StorageException.class, () -> storage
+				.write("cond/x", text("second"), WriteOptions.defaults().withIfNotExists(true))
+				.block(TIMEOUT));
+			assertThat(ex.kind()).isEqualTo(ErrorKind.CONDITION_NOT_MATCH);
+			assertThat(new String(read(storage, "cond/x"), StandardCharsets.UTF_8)).isEqualTo("first");
+			storage.delete("cond/x").block(TIMEOUT);
+		}
+	}
+
+}
