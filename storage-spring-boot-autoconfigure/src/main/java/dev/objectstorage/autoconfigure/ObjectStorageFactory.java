@@ -29,6 +29,10 @@ public class ObjectStorageFactory {
 
 	private static final Log logger = LogFactory.getLog(ObjectStorageFactory.class);
 
+	/** The modules that bring the backends outside storage-core, for the hint when one is missing. */
+	private static final Map<String, String> BACKEND_MODULES = Map.of("s3", "storage-s3", "azblob", "storage-azblob",
+			"webdav", "storage-webdav", "sftp", "storage-sftp");
+
 	private final Map<String, StorageBackendFactory> backendFactories = new LinkedHashMap<>();
 
 	private final List<Layer> applicationLayers;
@@ -59,7 +63,9 @@ public class ObjectStorageFactory {
 		String type = properties.getType();
 		StorageBackendFactory factory = this.backendFactories.get(type);
 		if (factory == null) {
-			String hint = "s3".equals(type) ? " The s3 type needs dev.objectstorage:storage-s3 on the classpath." : "";
+			String module = BACKEND_MODULES.get(type);
+			String hint = (module != null)
+					? " The " + type + " type needs dev.objectstorage:" + module + " on the classpath." : "";
 			throw new InvalidStorageConfigurationException(storage.property("type"),
 					"Unknown storage type '" + type + "' for storage '" + storage.name() + "'." + hint,
 					"Set " + storage.property("type") + " to one of " + String.join(", ", new java.util.TreeSet<>(this.backendFactories.keySet()))

@@ -3,10 +3,13 @@ package dev.objectstorage.autoconfigure;
 import java.util.List;
 
 import dev.objectstorage.ObjectStorage;
+import dev.objectstorage.azblob.AzureBlobBackend;
 import dev.objectstorage.layer.Layer;
 import dev.objectstorage.layer.MetricsRecorder;
 import dev.objectstorage.layer.MicrometerMetricsRecorder;
 import dev.objectstorage.s3.S3Backend;
+import dev.objectstorage.sftp.SftpBackend;
+import dev.objectstorage.webdav.WebDavBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -82,6 +85,43 @@ public final class StorageAutoConfiguration {
 				ObjectProvider<S3ClientCustomizer> customizers) {
 			return new S3StorageBackendFactory(connectionDetails.getIfAvailable(),
 					customizers.orderedStream().toList());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(AzureBlobBackend.class)
+	static class AzureBlobConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		AzureBlobStorageBackendFactory azureBlobStorageBackendFactory(
+				ObjectProvider<AzureBlobClientCustomizer> customizers) {
+			return new AzureBlobStorageBackendFactory(customizers.orderedStream().toList());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(WebDavBackend.class)
+	static class WebDavConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		WebDavStorageBackendFactory webDavStorageBackendFactory() {
+			return new WebDavStorageBackendFactory();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SftpBackend.class)
+	static class SftpConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SftpStorageBackendFactory sftpStorageBackendFactory() {
+			return new SftpStorageBackendFactory();
 		}
 
 	}

@@ -15,8 +15,9 @@ import org.springframework.util.unit.DataSize;
 public class StorageInstanceProperties {
 
 	/**
-	 * Type of storage: 'fs' (a local directory), 'memory' (lost on restart) or 's3' (AWS S3 or any
-	 * S3-compatible service; needs storage-s3 on the classpath).
+	 * Type of storage: 'fs' (a local directory), 'memory' (lost on restart), 's3' (AWS S3 or any
+	 * S3-compatible service; needs storage-s3), 'azblob' (Azure Blob Storage; needs storage-azblob),
+	 * 'webdav' (a WebDAV server; needs storage-webdav) or 'sftp' (an SFTP server; needs storage-sftp).
 	 */
 	private @Nullable String type;
 
@@ -29,6 +30,21 @@ public class StorageInstanceProperties {
 	 * Settings of the 's3' type.
 	 */
 	private final S3 s3 = new S3();
+
+	/**
+	 * Settings of the 'azblob' type.
+	 */
+	private final Azblob azblob = new Azblob();
+
+	/**
+	 * Settings of the 'webdav' type.
+	 */
+	private final Webdav webdav = new Webdav();
+
+	/**
+	 * Settings of the 'sftp' type.
+	 */
+	private final Sftp sftp = new Sftp();
 
 	/**
 	 * Retries of operations that fail with a temporary error.
@@ -64,6 +80,18 @@ public class StorageInstanceProperties {
 
 	public S3 getS3() {
 		return this.s3;
+	}
+
+	public Azblob getAzblob() {
+		return this.azblob;
+	}
+
+	public Webdav getWebdav() {
+		return this.webdav;
+	}
+
+	public Sftp getSftp() {
+		return this.sftp;
 	}
 
 	public Retry getRetry() {
@@ -310,6 +338,509 @@ public class StorageInstanceProperties {
 
 		public void setSdkMaxAttempts(int sdkMaxAttempts) {
 			this.sdkMaxAttempts = sdkMaxAttempts;
+		}
+
+	}
+
+	/**
+	 * Settings of a storage in an Azure Blob Storage container.
+	 */
+	public static class Azblob {
+
+		/**
+		 * Name of the container (3 to 63 lower-case letters, digits and dashes).
+		 */
+		private @Nullable String container;
+
+		/**
+		 * Name prefix under which the storage's blobs live, so that several storages can share a
+		 * container. Empty for the whole container.
+		 */
+		private String prefix = "";
+
+		/**
+		 * Endpoint of the blob service, for example 'https://myaccount.blob.core.windows.net' or
+		 * Azurite's 'http://127.0.0.1:10000/devstoreaccount1'. Derived from the account name when not set.
+		 */
+		private @Nullable URI endpoint;
+
+		/**
+		 * Name of the storage account.
+		 */
+		private @Nullable String accountName;
+
+		/**
+		 * Shared key of the storage account. Never logged nor shown by Actuator.
+		 */
+		private @Nullable String accountKey;
+
+		/**
+		 * Connection string of the storage account, instead of endpoint, account name and key or
+		 * SAS token. Never logged nor shown by Actuator.
+		 */
+		private @Nullable String connectionString;
+
+		/**
+		 * Shared access signature token, instead of the account key. Never logged nor shown by
+		 * Actuator.
+		 */
+		private @Nullable String sasToken;
+
+		/**
+		 * Size of the blocks of block uploads.
+		 */
+		private DataSize blockSize = DataSize.ofMegabytes(8);
+
+		/**
+		 * How many blocks of one upload are sent at once. One upload holds about block-size times
+		 * (blocks-in-flight + 1) bytes in memory.
+		 */
+		private int blocksInFlight = 4;
+
+		/**
+		 * Largest write sent in one request instead of blocks. Defaults to the block size.
+		 */
+		private @Nullable DataSize maxSingleUploadSize;
+
+		/**
+		 * How many times the Azure SDK tries each HTTP request. The retry layer ('retry.*') retries
+		 * whole operations on top.
+		 */
+		private int sdkMaxAttempts = 3;
+
+		public @Nullable String getContainer() {
+			return this.container;
+		}
+
+		public void setContainer(@Nullable String container) {
+			this.container = container;
+		}
+
+		public String getPrefix() {
+			return this.prefix;
+		}
+
+		public void setPrefix(String prefix) {
+			this.prefix = prefix;
+		}
+
+		public @Nullable URI getEndpoint() {
+			return this.endpoint;
+		}
+
+		public void setEndpoint(@Nullable URI endpoint) {
+			this.endpoint = endpoint;
+		}
+
+		public @Nullable String getAccountName() {
+			return this.accountName;
+		}
+
+		public void setAccountName(@Nullable String accountName) {
+			this.accountName = accountName;
+		}
+
+		public @Nullable String getAccountKey() {
+			return this.accountKey;
+		}
+
+		public void setAccountKey(@Nullable String accountKey) {
+			this.accountKey = accountKey;
+		}
+
+		public @Nullable String getConnectionString() {
+			return this.connectionString;
+		}
+
+		public void setConnectionString(@Nullable String connectionString) {
+			this.connectionString = connectionString;
+		}
+
+		public @Nullable String getSasToken() {
+			return this.sasToken;
+		}
+
+		public void setSasToken(@Nullable String sasToken) {
+			this.sasToken = sasToken;
+		}
+
+		public DataSize getBlockSize() {
+			return this.blockSize;
+		}
+
+		public void setBlockSize(DataSize blockSize) {
+			this.blockSize = blockSize;
+		}
+
+		public int getBlocksInFlight() {
+			return this.blocksInFlight;
+		}
+
+		public void setBlocksInFlight(int blocksInFlight) {
+			this.blocksInFlight = blocksInFlight;
+		}
+
+		public @Nullable DataSize getMaxSingleUploadSize() {
+			return this.maxSingleUploadSize;
+		}
+
+		public void setMaxSingleUploadSize(@Nullable DataSize maxSingleUploadSize) {
+			this.maxSingleUploadSize = maxSingleUploadSize;
+		}
+
+		public int getSdkMaxAttempts() {
+			return this.sdkMaxAttempts;
+		}
+
+		public void setSdkMaxAttempts(int sdkMaxAttempts) {
+			this.sdkMaxAttempts = sdkMaxAttempts;
+		}
+
+	}
+
+	/**
+	 * Settings of a storage on a WebDAV server.
+	 */
+	public static class Webdav {
+
+		/**
+		 * URL of the WebDAV collection that holds the storage, for example
+		 * 'https://dav.example.com/files/'.
+		 */
+		private @Nullable URI baseUrl;
+
+		/**
+		 * Path under the base URL in which the storage's objects live. Empty for the base URL itself.
+		 */
+		private String root = "";
+
+		/**
+		 * User name for HTTP Basic authentication. Not set for anonymous access.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Password for HTTP Basic authentication. Never logged nor shown by Actuator.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Maximum number of HTTP connections to the server.
+		 */
+		private int maxConnections = 32;
+
+		/**
+		 * How long to wait for a connection to the server.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * How long to wait for the server to start answering a request.
+		 */
+		private Duration responseTimeout = Duration.ofSeconds(60);
+
+		/**
+		 * How long a conditional write waits for another one of the same object, and after which an
+		 * abandoned write lock is broken.
+		 */
+		private Duration lockTimeout = Duration.ofSeconds(30);
+
+		public @Nullable URI getBaseUrl() {
+			return this.baseUrl;
+		}
+
+		public void setBaseUrl(@Nullable URI baseUrl) {
+			this.baseUrl = baseUrl;
+		}
+
+		public String getRoot() {
+			return this.root;
+		}
+
+		public void setRoot(String root) {
+			this.root = root;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getResponseTimeout() {
+			return this.responseTimeout;
+		}
+
+		public void setResponseTimeout(Duration responseTimeout) {
+			this.responseTimeout = responseTimeout;
+		}
+
+		public Duration getLockTimeout() {
+			return this.lockTimeout;
+		}
+
+		public void setLockTimeout(Duration lockTimeout) {
+			this.lockTimeout = lockTimeout;
+		}
+
+	}
+
+	/**
+	 * Settings of a storage on an SFTP server.
+	 */
+	public static class Sftp {
+
+		/**
+		 * Host name or address of the SSH server.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * Port of the SSH server.
+		 */
+		private int port = 22;
+
+		/**
+		 * User to log in as.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Password of the user, for password authentication. Never logged nor shown by Actuator.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Private key (OpenSSH or PEM text) for public key authentication. Never logged nor shown
+		 * by Actuator.
+		 */
+		private @Nullable String privateKey;
+
+		/**
+		 * File that holds the private key for public key authentication.
+		 */
+		private @Nullable Path privateKeyPath;
+
+		/**
+		 * Passphrase of an encrypted private key. Never logged nor shown by Actuator.
+		 */
+		private @Nullable String privateKeyPassphrase;
+
+		/**
+		 * The known_hosts file that lists the server's host key; '~/.ssh/known_hosts' when not set.
+		 * A server whose key is not listed is refused.
+		 */
+		private @Nullable Path knownHosts;
+
+		/**
+		 * Whether to accept any host key the server presents. INSECURE: for throwaway test
+		 * servers only.
+		 */
+		private boolean acceptAnyHostKey = false;
+
+		/**
+		 * Directory that holds the objects: absolute, or relative to the login directory. Empty for
+		 * the login directory.
+		 */
+		private String root = "";
+
+		/**
+		 * Whether to create the root directory if it does not exist.
+		 */
+		private boolean createRoot = true;
+
+		/**
+		 * Most SFTP channels open at once; each operation borrows one for its duration.
+		 */
+		private int maxChannels = 8;
+
+		/**
+		 * How many channels share one SSH connection (OpenSSH allows 10 by default).
+		 */
+		private int channelsPerSession = 4;
+
+		/**
+		 * How long to wait for the connection and key exchange.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * How long to wait for authentication.
+		 */
+		private Duration authTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Size of each SFTP read request and of the buffers reads emit.
+		 */
+		private DataSize readChunkSize = DataSize.ofKilobytes(64);
+
+		/**
+		 * Whether to keep a small hidden sidecar file next to each object with a version tag, the
+		 * content type and user metadata. Without it, entity tags come from size and modification time
+		 * alone and those metadata are not supported.
+		 */
+		private boolean metadata = true;
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public @Nullable String getPrivateKey() {
+			return this.privateKey;
+		}
+
+		public void setPrivateKey(@Nullable String privateKey) {
+			this.privateKey = privateKey;
+		}
+
+		public @Nullable Path getPrivateKeyPath() {
+			return this.privateKeyPath;
+		}
+
+		public void setPrivateKeyPath(@Nullable Path privateKeyPath) {
+			this.privateKeyPath = privateKeyPath;
+		}
+
+		public @Nullable String getPrivateKeyPassphrase() {
+			return this.privateKeyPassphrase;
+		}
+
+		public void setPrivateKeyPassphrase(@Nullable String privateKeyPassphrase) {
+			this.privateKeyPassphrase = privateKeyPassphrase;
+		}
+
+		public @Nullable Path getKnownHosts() {
+			return this.knownHosts;
+		}
+
+		public void setKnownHosts(@Nullable Path knownHosts) {
+			this.knownHosts = knownHosts;
+		}
+
+		public boolean isAcceptAnyHostKey() {
+			return this.acceptAnyHostKey;
+		}
+
+		public void setAcceptAnyHostKey(boolean acceptAnyHostKey) {
+			this.acceptAnyHostKey = acceptAnyHostKey;
+		}
+
+		public String getRoot() {
+			return this.root;
+		}
+
+		public void setRoot(String root) {
+			this.root = root;
+		}
+
+		public boolean isCreateRoot() {
+			return this.createRoot;
+		}
+
+		public void setCreateRoot(boolean createRoot) {
+			this.createRoot = createRoot;
+		}
+
+		public int getMaxChannels() {
+			return this.maxChannels;
+		}
+
+		public void setMaxChannels(int maxChannels) {
+			this.maxChannels = maxChannels;
+		}
+
+		public int getChannelsPerSession() {
+			return this.channelsPerSession;
+		}
+
+		public void setChannelsPerSession(int channelsPerSession) {
+			this.channelsPerSession = channelsPerSession;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getAuthTimeout() {
+			return this.authTimeout;
+		}
+
+		public void setAuthTimeout(Duration authTimeout) {
+			this.authTimeout = authTimeout;
+		}
+
+		public DataSize getReadChunkSize() {
+			return this.readChunkSize;
+		}
+
+		public void setReadChunkSize(DataSize readChunkSize) {
+			this.readChunkSize = readChunkSize;
+		}
+
+		public boolean isMetadata() {
+			return this.metadata;
+		}
+
+		public void setMetadata(boolean metadata) {
+			this.metadata = metadata;
 		}
 
 	}

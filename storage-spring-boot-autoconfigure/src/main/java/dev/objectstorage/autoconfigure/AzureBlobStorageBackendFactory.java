@@ -1,0 +1,71 @@
+package dev.objectstorage.autoconfigure;
+
+import java.util.List;
+
+import com.azure.storage.blob.BlobContainerClientBuilder;
+import dev.objectstorage.azblob.AzureBlobBackend;
+import dev.objectstorage.azblob.AzureBlobSettings;
+import dev.objectstorage.spi.StorageBackend;
+
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Creates {@code azblob} backends from {@code storage.azblob.*} and {@link AzureBlobClientCustomizer}s.
+ */
+class AzureBlobStorageBackendFactory implements StorageBackendFactory {
+
+	private static final List<String> SETTINGS = List.of("connectionString", "accountName", "accountKey", "sasToken",
+			"endpoint", "container", "prefix", "maxSingleUploadSize", "blockSize", "blocksInFlight", "sdkMaxAttempts");
+
+	private final List<AzureBlobClientCustomizer> customizers;
+
+	AzureBlobStorageBackendFactory(List<AzureBlobClientCustomizer> customizers) {
+		this.customizers = customizers;
+	}
+
+	@Override
+	public String type() {
+		return "azblob";
+	}
+
+	@Override
+	public StorageBackend create(StorageDefinition storage, DataBufferFactory bufferFactory) {
+		AzureBlobSettings settings = settings(storage);
+		BlobContainerClientBuilder builder = AzureBlobBackend.clientBuilder(settings);
+		this.customizers.forEach((customizer) -> customizer.customize(storage.name(), builder));
+		return new AzureBlobBackend(settings, builder.buildAsyncClient(), bufferFactory);
+	}
+
+	AzureBlobSettings settings(StorageDefinition storage) {
+		StorageInstanceProperties.Azblob azblob = storage.properties().getAzblob();
+		BackendSettingsFailures.require(storage, "azblob.container", azblob.getContainer(), "container");
+		if (blank(azblob.getConnectionString())) {
+			BackendSettingsFailures.require(storage, "azblob.account-name", azblob.getAccountName(),
+					"account name (or connection string)");
+		}
+		return BackendSettingsFailures.build(storage, "azblob", SETTINGS, () -> {
+			AzureBlobSettings.Builder builder = AzureBlobSettings.builder()
+				.container(azblob.getContainer())
+				.prefix(azblob.getPrefix())
+				.endpoint(blank(azblob.getEndpoint()) ? null : azblob.getEndpoint())
+				.accountName(azblob.getAccountName())
+				.accountKey(azblob.getAccountKey())
+				.connectionString(azblob.getConnectionString())
+				.sasToken(azblob.getSasToken())
+				.blockSize(azblob.getBlockSize().toBytes())
+				.blocksInFlight(azblob.getBlocksInFlight())
+				.sdkMaxAttempts(azblob.getSdkMaxAttempts());
+			DataSize maxSingleUploadSize = azblob.getMaxSingleUploadSize();
+			if (maxSingleUploadSize != null) {
+				builder.maxSingleUploadSize(maxSingleUploadSize.toBytes());
+			}
+			return builder.build();
+		});
+	}
+
+	private static boolean blank(@org.jspecify.annotations.Nullable Object value) {
+		return value == null || value.toString().isBlank();
+	}
+
+}

@@ -1,0 +1,69 @@
+package dev.objectstorage.autoconfigure;
+
+import java.util.List;
+
+import dev.objectstorage.sftp.SftpBackend;
+import dev.objectstorage.sftp.SftpSettings;
+import dev.objectstorage.spi.StorageBackend;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.io.buffer.DataBufferFactory;
+
+/**
+ * Creates {@code sftp} backends from {@code storage.sftp.*}.
+ */
+class SftpStorageBackendFactory implements StorageBackendFactory {
+
+	private static final List<String> SETTINGS = List.of("host", "port", "username", "privateKeyPassphrase",
+			"privateKeyPath", "privateKey", "password", "knownHosts", "root", "maxChannels", "channelsPerSession",
+			"connectTimeout", "authTimeout", "readChunkSize");
+
+	@Override
+	public String type() {
+		return "sftp";
+	}
+
+	@Override
+	public StorageBackend create(StorageDefinition storage, DataBufferFactory bufferFactory) {
+		return new SftpBackend(settings(storage), bufferFactory);
+	}
+
+	SftpSettings settings(StorageDefinition storage) {
+		StorageInstanceProperties.Sftp sftp = storage.properties().getSftp();
+		String host = BackendSettingsFailures.require(storage, "sftp.host", sftp.getHost(), "host");
+		String username = BackendSettingsFailures.require(storage, "sftp.username", sftp.getUsername(), "user name");
+		if (blankToNull(sftp.getPassword()) == null && blankToNull(sftp.getPrivateKey()) == null
+				&& sftp.getPrivateKeyPath() == null) {
+			throw new InvalidStorageConfigurationException(storage.property("sftp.password"),
+					"No credentials are set for sftp storage '" + storage.name() + "'.",
+					"Set " + storage.property("sftp.password") + ", " + storage.property("sftp.private-key") + " or "
+							+ storage.property("sftp.private-key-path") + ".",
+					null);
+		}
+		long readChunkSize = sftp.getReadChunkSize().toBytes();
+		return BackendSettingsFailures.build(storage, "sftp", SETTINGS, () -> SftpSettings.builder()
+			.host(host)
+			.port(sftp.getPort())
+			.username(username)
+			.password(blankToNull(sftp.getPassword()))
+			.privateKey(blankToNull(sftp.getPrivateKey()))
+			.privateKeyPath(sftp.getPrivateKeyPath())
+			.privateKeyPassphrase(blankToNull(sftp.getPrivateKeyPassphrase()))
+			.knownHosts(sftp.getKnownHosts())
+			.acceptAnyHostKey(sftp.isAcceptAnyHostKey())
+			.root(sftp.getRoot())
+			.createRoot(sftp.isCreateRoot())
+			.maxChannels(sftp.getMaxChannels())
+			.channelsPerSession(sftp.getChannelsPerSession())
+			.connectTimeout(sftp.getConnectTimeout())
+			.authTimeout(sftp.getAuthTimeout())
+			.readChunkSize((int) Math.min(readChunkSize, Integer.MAX_VALUE))
+			.metadata(sftp.isMetadata())
+			.build());
+	}
+
+	private static @Nullable String blankToNull(@Nullable String value) {
+		return (value == null || value.isBlank()) ? null : value;
+	}
+
+}

@@ -1,0 +1,47 @@
+package dev.objectstorage.autoconfigure;
+
+import java.util.List;
+
+import dev.objectstorage.spi.StorageBackend;
+import dev.objectstorage.webdav.WebDavBackend;
+import dev.objectstorage.webdav.WebDavSettings;
+
+import org.springframework.core.io.buffer.DataBufferFactory;
+
+/**
+ * Creates {@code webdav} backends from {@code storage.webdav.*}.
+ */
+class WebDavStorageBackendFactory implements StorageBackendFactory {
+
+	private static final List<String> SETTINGS = List.of("baseUrl", "root", "username", "password", "maxConnections",
+			"connectTimeout", "responseTimeout", "lockTimeout");
+
+	@Override
+	public String type() {
+		return "webdav";
+	}
+
+	@Override
+	public StorageBackend create(StorageDefinition storage, DataBufferFactory bufferFactory) {
+		return new WebDavBackend(settings(storage), bufferFactory);
+	}
+
+	WebDavSettings settings(StorageDefinition storage) {
+		StorageInstanceProperties.Webdav webdav = storage.properties().getWebdav();
+		String baseUrl = (webdav.getBaseUrl() != null) ? webdav.getBaseUrl().toString() : null;
+		BackendSettingsFailures.require(storage, "webdav.base-url", baseUrl, "base URL");
+		return BackendSettingsFailures.build(storage, "webdav", SETTINGS, () -> WebDavSettings.builder(baseUrl)
+			.root(webdav.getRoot())
+			.credentials(blankToNull(webdav.getUsername()), blankToNull(webdav.getPassword()))
+			.maxConnections(webdav.getMaxConnections())
+			.connectTimeout(webdav.getConnectTimeout())
+			.responseTimeout(webdav.getResponseTimeout())
+			.lockTimeout(webdav.getLockTimeout())
+			.build());
+	}
+
+	private static @org.jspecify.annotations.Nullable String blankToNull(@org.jspecify.annotations.Nullable String value) {
+		return (value == null || value.isBlank()) ? null : value;
+	}
+
+}
