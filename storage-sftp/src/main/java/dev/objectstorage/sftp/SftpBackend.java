@@ -353,7 +353,8 @@ public class SftpBackend implements StorageBackend {
 		return withLease((lease) -> lease.call(() -> openTemp(lease, path, options)).flatMap((temp) -> {
 			if (temp.failure != null) {
 				// the condition fails already: skip the upload, but consume the content as a write does
-				return content.doOnNext(DataBufferUtils::release).then(Mono.<ObjectMetadata>error(temp.failure));
+				// (then() hands each buffer to the discard hook below, which releases it: once)
+				return content.then(Mono.<ObjectMetadata>error(temp.failure));
 			}
 			return Mono.<Void>create((sink) -> {
 				Upload upload = new Upload(lease, temp, sink);

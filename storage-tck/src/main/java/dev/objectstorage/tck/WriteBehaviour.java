@@ -236,6 +236,38 @@ public interface WriteBehaviour extends StorageTck {
 	}
 
 	@Test
+	@DisplayName("a write whose condition fails releases each content buffer exactly once and keeps the object")
+	default void conditionFailedWriteReleasesEachBufferExactlyOnce() {
+		// found in the sftp backend: content drained with doOnNext(release) and then() under a discard hook
+		boolean ifNotExists = storage().capabilities().writeWithIfNotExists();
+		boolean ifMatch = storage().capabilities().writeWithIfMatch();
+		assumeTrue(ifNotExists || ifMatch);
+		byte[] original = randomBytes(1_000, 62);
+		write("write/conditional-shared.bin", original);
+		List<WriteOptions> failing = new java.util.ArrayList<>();
+		if (ifNotExists) {
+			failing.add(WriteOptions.defaults().withIfNotExists(true));
+		}
+		if (ifMatch) {
+			failing.add(WriteOptions.defaults().withIfMatch("\"no-such-etag\""));
+		}
+		for (WriteOptions options : failing) {
+			java.util.List<DataBuffer> shared = chunks(randomBytes(100_000, 63), 8 * 1024).collectList().block(TIMEOUT);
+			shared.forEach(org.springframework.core.io.buffer.DataBufferUtils::retain);
+			Throwable error = catchThrowable(() -> storage().write("write/conditional-shared.bin",
+					Flux.fromIterable(shared), options).block(TIMEOUT));
+			assertThat(error).isInstanceOf(StorageException.class);
+			assertThat(((StorageException) error).kind()).isEqualTo(ErrorKind.CONDITION_NOT_MATCH);
+			for (DataBuffer buffer : shared) {
+				assertThat(((org.springframework.core.io.buffer.PooledDataBuffer) buffer).isAllocated())
+					.as("the write released a buffer it did not own").isTrue();
+				org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
+			}
+		}
+		assertThat(read("write/conditional-shared.bin")).isEqualTo(original);
+	}
+
+	@Test
 	@DisplayName("a write whose content arrives on non-blocking threads (an event loop) stores exactly the bytes")
 	default void writeFromNonBlockingThreads() {
 		for (int round = 0; round < 20; round++) {
