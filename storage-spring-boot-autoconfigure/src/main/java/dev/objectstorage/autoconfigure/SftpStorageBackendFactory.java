@@ -1,5 +1,6 @@
 package dev.objectstorage.autoconfigure;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import dev.objectstorage.sftp.SftpBackend;
@@ -33,7 +34,7 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 		String host = BackendSettingsFailures.require(storage, "sftp.host", sftp.getHost(), "host");
 		String username = BackendSettingsFailures.require(storage, "sftp.username", sftp.getUsername(), "user name");
 		if (blankToNull(sftp.getPassword()) == null && blankToNull(sftp.getPrivateKey()) == null
-				&& sftp.getPrivateKeyPath() == null) {
+				&& blankToNull(sftp.getPrivateKeyPath()) == null) {
 			throw new InvalidStorageConfigurationException(storage.property("sftp.password"),
 					"No credentials are set for sftp storage '" + storage.name() + "'.",
 					"Set " + storage.property("sftp.password") + ", " + storage.property("sftp.private-key") + " or "
@@ -47,9 +48,9 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 			.username(username)
 			.password(blankToNull(sftp.getPassword()))
 			.privateKey(blankToNull(sftp.getPrivateKey()))
-			.privateKeyPath(sftp.getPrivateKeyPath())
+			.privateKeyPath(blankToNull(sftp.getPrivateKeyPath()))
 			.privateKeyPassphrase(blankToNull(sftp.getPrivateKeyPassphrase()))
-			.knownHosts(sftp.getKnownHosts())
+			.knownHosts(blankToNull(sftp.getKnownHosts()))
 			.acceptAnyHostKey(sftp.isAcceptAnyHostKey())
 			.root(sftp.getRoot())
 			.createRoot(sftp.isCreateRoot())
@@ -64,6 +65,11 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 
 	private static @Nullable String blankToNull(@Nullable String value) {
 		return (value == null || value.isBlank()) ? null : value;
+	}
+
+	/** An empty path (as '${SFTP_KNOWN_HOSTS:}' gives when the variable is unset) means "not set". */
+	private static @Nullable Path blankToNull(@Nullable Path value) {
+		return (value == null || value.toString().isBlank()) ? null : value;
 	}
 
 }
