@@ -397,16 +397,26 @@ final class DavClient {
 	}
 
 	/**
-	 * {@code DELETE} of a file. {@code Depth: 0} makes httpd refuse (400) to delete a collection,
-	 * which would take everything below it.
+	 * {@code DELETE} of a file. A collection is never deleted: RFC 4918 makes a {@code DELETE} of a
+	 * collection delete everything below it, whatever the {@code Depth} (httpd refuses with 400 when
+	 * it says 0, SabreDAV, under Nextcloud and ownCloud, deletes recursively), so a {@code PROPFIND}
+	 * finds out what the path is first.
 	 * @return the status: 204/200 (deleted), 404 (missing), 400 (a collection, or below a file), 423
 	 */
 	Mono<Integer> deleteFile(String fullPath) {
-		return exchange("DELETE", url(fullPath), (h) -> h.set("Depth", "0"), null)
-			.flatMap((response) -> switch (response.status()) {
-				case 200, 204, 404, 400, 409, 423 -> Mono.just(response.status());
-				default -> Mono.error(response.error("DELETE"));
-			});
+		return stat(fullPath).flatMap((found) -> {
+			if (found.isEmpty()) {
+				return Mono.just(404);
+			}
+			if (!found.get().isObject()) {
+				return Mono.just(400);
+			}
+			return exchange("DELETE", url(fullPath), (h) -> h.set("Depth", "0"), null)
+				.flatMap((response) -> switch (response.status()) {
+					case 200, 204, 404, 400, 409, 423 -> Mono.just(response.status());
+					default -> Mono.error(response.error("DELETE"));
+				});
+		});
 	}
 
 	/** Deletes a temporary resource, best effort: errors are swallowed (it is hidden from listings anyway). */

@@ -11,6 +11,8 @@ import dev.objectstorage.Operation;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
 import io.netty.buffer.ByteBuf;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -55,7 +57,8 @@ final class WebDavWriter {
 			String tag = DavClient.randomTag();
 			AtomicBoolean subscribed = new AtomicBoolean();
 			AtomicBoolean finished = new AtomicBoolean();
-			Flux<ByteBuf> body = content.doOnSubscribe((subscription) -> subscribed.set(true))
+			// the content is taken once: by the PUT, or by the clean-up that releases it (never both)
+			Flux<ByteBuf> body = Flux.defer(() -> subscribed.compareAndSet(false, true) ? content : Flux.<DataBuffer>empty())
 				.map(WebDavWriter::toByteBuf)
 				.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
 			return this.client.ensureCollection(parent)
@@ -88,10 +91,23 @@ final class WebDavWriter {
 	}
 
 	private Mono<Void> cleanUp(Flux<DataBuffer> content, AtomicBoolean subscribed, String temp) {
-		if (!subscribed.get()) {
-			// the write failed before the PUT took the content: consume it, so that its buffers get released
-			content.subscribe(DataBufferUtils::release, (ex) -> {
-			});
+		if (subscribed.compareAndSet(false, true)) {
+			// the write ended before the PUT took the content: cancel it at once, so that a source that
+			// holds buffers releases them (discard hook), without reading the rest of it
+			content.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+				.subscribe(new BaseSubscriber<DataBuffer>() {
+
+					@Override
+					protected void hookOnSubscribe(Subscription subscription) {
+						subscription.cancel();
+					}
+
+					@Override
+					protected void hookOnNext(DataBuffer buffer) {
+						DataBufferUtils.release(buffer); // emitted anyway
+					}
+
+				});
 			return Mono.empty();
 		}
 		return this.client.deleteQuietly(temp, false);
@@ -190,7 +206,9 @@ final class WebDavWriter {
 					: Mono.error(new DavStatusException("COPY", status, "could not copy to a temporary resource")))
 			.then(Mono.defer(() -> this.client.proppatch(temp, DavXml.proppatchTag(DavClient.randomTag()))))
 			.then(Mono.defer(() -> commit(temp, to, target, WriteOptions.defaults())))
-			.onErrorResume((ex) -> this.client.deleteQuietly(temp, false).then(Mono.error(ex)));
+			.onErrorResume((ex) -> this.client.deleteQuietly(temp, false).then(Mono.error(ex)))
+			// a hidden temporary resource left behind would keep its collection from ever being pruned
+			.doOnCancel(() -> this.client.deleteQuietly(temp, false).subscribe());
 	}
 
 }
