@@ -52,6 +52,14 @@ public record Capabilities(boolean readWithRange, boolean readWithIfMatch, boole
 		return b;
 	}
 
+	/**
+	 * Whether both reads and writes can be presigned.
+	 * @return {@code presignRead() && presignWrite()}
+	 */
+	public boolean presign() {
+		return this.presignRead && this.presignWrite;
+	}
+
 	/** Builds {@link Capabilities}; every flag starts off unless the builder came from {@link #full()}. */
 	public static final class Builder {
 
