@@ -1,17 +1,23 @@
 package dev.objectstorage.benchmarks;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -22,8 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns a JMH JSON result into {@code docs/benchmarks.md} (a table per case with throughput, time
- * per operation and the ratio of each subject to its store's baseline, and the targets, met or
- * not) and PNG charts of throughput against object size in {@code docs/benchmarks/}.
+ * per operation and the ratio of each subject to its store's baseline, a section per store with
+ * its subjects side by side against its baseline, and the targets, met or not) and PNG charts of
+ * throughput against object size in {@code docs/benchmarks/}.
  * <p>
  * Usage: {@code BenchmarkReport <jmh-result.json> <docs directory>}.
  */
@@ -96,7 +103,7 @@ public final class BenchmarkReport {
 
 	/** How many times faster than its store's baseline (>1 is faster). */
 	private Double ratio(String name, String subject, int size) {
-		String baseline = Subjects.BASELINES.get(subject.substring(0, subject.indexOf('-')));
+		String baseline = Subjects.BASELINES.get(store(subject));
 		Double own = micros(name, subject, size);
 		Double base = micros(name, baseline, size);
 		return (own == null || base == null) ? null : base / own;
@@ -115,10 +122,16 @@ public final class BenchmarkReport {
 			.append(System.getProperty("java.version")).append(" (").append(System.getProperty("java.vendor"))
 			.append(")\n");
 		md.append("* JMH: ").append(this.jmhSettings).append('\n');
-		md.append("* S3: S3Proxy 4.1 (in-memory store) on 127.0.0.1 in the benchmark's own JVM, so S3 figures measure "
-				+ "client and server on the same two cores.\n\n");
-		md.append("Each cell: throughput, time per operation, and in brackets the ratio to the store's baseline "
-				+ "(`fs-filechannel`, `memory-arraycopy`, `s3-sdk`; above 1 is faster than the baseline). "
+		for (String store : stores()) {
+			String server = server(store);
+			if (server != null) {
+				md.append("* ").append(server).append('\n');
+			}
+		}
+		md.append('\n');
+		md.append("Each cell: throughput, time per operation, and in brackets the ratio to the store's baseline (");
+		md.append(String.join(", ", stores().stream().map((store) -> "`" + Subjects.BASELINES.get(store) + "`").toList()));
+		md.append("; above 1 is faster than the baseline). "
 				+ "Machines here are shared and noisy: compare ratios within this run, not absolute figures across "
 				+ "runs.\n\n");
 		md.append("![read_full](benchmarks/read_full.png)\n![write_once](benchmarks/write_once.png)\n\n");
@@ -129,7 +142,108 @@ public final class BenchmarkReport {
 				chart(name, charts.resolve(name + ".png"));
 			}
 		}
+		for (String store : stores()) {
+			storeTable(md, store);
+		}
 		Files.writeString(docs.resolve("benchmarks.md"), md.toString());
+	}
+
+	/** The store of a subject: its name up to the first {@code -}. */
+	private static String store(String subject) {
+		return subject.substring(0, subject.indexOf('-'));
+	}
+
+	/** The stores with results, in {@link Subjects#STORES} order (then any others). */
+	private List<String> stores() {
+		Set<String> measured = new LinkedHashSet<>();
+		this.results.values().forEach((bySubject) -> bySubject.keySet().forEach((s) -> measured.add(store(s))));
+		List<String> stores = new ArrayList<>(Subjects.STORES);
+		stores.retainAll(measured);
+		measured.stream().filter((s) -> !stores.contains(s)).forEach(stores::add);
+		return stores;
+	}
+
+	/** What a store's figures are measured against, for the header; {@code null} for local stores. */
+	private static String server(String store) {
+		return switch (store) {
+			case "s3" -> "S3: S3Proxy 4.1 (in-memory store) on 127.0.0.1 in the benchmark's own JVM, so S3 figures "
+					+ "measure client and server on the same two cores.";
+			case "azblob" -> "Azure Blob: " + azuriteVersion() + " (in-memory store), a Node.js process on 127.0.0.1.";
+			case "webdav" -> "WebDAV: Apache httpd with mod_dav_fs (files on the local disk), a process of its own on "
+					+ "127.0.0.1.";
+			case "sftp" -> "SFTP: Apache MINA SSHD's server with its default settings (files on the local disk) on "
+					+ "127.0.0.1 in the benchmark's own JVM.";
+			default -> null;
+		};
+	}
+
+	/** Azurite and the version its harness pins, as found on the class path. */
+	private static String azuriteVersion() {
+		try (InputStream in = BenchmarkReport.class.getResourceAsStream("/dev/objectstorage/azblob/azurite/package.json")) {
+			if (in != null) {
+				Matcher matcher = Pattern.compile("\"azurite\"\\s*:\\s*\"([^\"]+)\"")
+					.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+				if (matcher.find()) {
+					return "Azurite " + matcher.group(1);
+				}
+			}
+		}
+		catch (IOException ex) {
+			// the name alone
+		}
+		return "Azurite";
+	}
+
+	/**
+	 * A store's subjects side by side: a row per case and size, a column per subject (the baseline
+	 * first), each cell the time per operation and the ratio to the baseline.
+	 */
+	private void storeTable(StringBuilder md, String store) {
+		String baseline = Subjects.BASELINES.get(store);
+		Set<String> subjects = new LinkedHashSet<>();
+		if (baseline != null) {
+			subjects.add(baseline);
+		}
+		this.results.values()
+			.forEach((bySubject) -> bySubject.keySet().stream().filter((s) -> store(s).equals(store)).forEach(subjects::add));
+		md.append("## Store: ").append(store).append("\n\n");
+		md.append("Each subject of the store against its baseline `").append(baseline)
+			.append("`: time per operation and, in brackets, the ratio to the baseline (above 1 is faster).\n\n");
+		md.append("| case |");
+		subjects.forEach((subject) -> md.append(' ').append(subject).append(" |"));
+		md.append("\n|---|");
+		subjects.forEach((subject) -> md.append("---|"));
+		md.append('\n');
+		for (String name : this.results.keySet()) {
+			TreeSet<Integer> sizes = new TreeSet<>();
+			this.results.get(name).forEach((subject, bySize) -> {
+				if (subjects.contains(subject)) {
+					sizes.addAll(bySize.keySet());
+				}
+			});
+			for (int size : sizes) {
+				md.append("| ").append(name);
+				if (name.equals("read_full") || name.equals("write_once")) {
+					md.append(' ').append(human(size));
+				}
+				md.append(" |");
+				for (String subject : subjects) {
+					Double micros = micros(name, subject, size);
+					if (micros == null) {
+						md.append(" – |");
+						continue;
+					}
+					md.append(' ').append(formatMicros(micros));
+					Double ratio = ratio(name, subject, size);
+					if (ratio != null && !subject.equals(baseline)) {
+						md.append(String.format(Locale.ROOT, " (%.2f)", ratio));
+					}
+					md.append(" |");
+				}
+				md.append('\n');
+			}
+		}
+		md.append('\n');
 	}
 
 	private void table(StringBuilder md, String name) {

@@ -22,16 +22,22 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * Subjects: {@code fs-filechannel} (the machine's limit for files), {@code fs-databufferutils}
  * (Spring's own file I/O), {@code memory-arraycopy} (memory speed), {@code s3-sdk} (the AWS SDK's
- * async client, used directly), {@code *-opendal} (Apache OpenDAL's Java binding), and this library
- * on each store: plain ({@code *-library}), with the default layers metrics + retry + timeout
- * ({@code *-library-layered}), and through {@code openInputStream}/{@code openOutputStream}
- * ({@code *-library-streams}). S3 runs against S3Proxy on 127.0.0.1 in the benchmark's JVM.
+ * async client, used directly), {@code azblob-sdk} (the Azure SDK's async blob client, used
+ * directly), {@code webdav-netty} (Reactor Netty's HTTP client: plain {@code GET} and {@code PUT}),
+ * {@code sftp-mina} (MINA SSHD's SFTP client), {@code *-opendal} (Apache OpenDAL's Java binding),
+ * and this library on each store: plain ({@code *-library}), with the default layers metrics +
+ * retry + timeout ({@code *-library-layered}), and through
+ * {@code openInputStream}/{@code openOutputStream} ({@code *-library-streams}). S3 runs against
+ * S3Proxy on 127.0.0.1 in the benchmark's JVM, Azure Blob against Azurite (a Node.js process),
+ * WebDAV against Apache httpd with mod_dav_fs, SFTP against MINA SSHD's server in the benchmark's
+ * JVM, all on 127.0.0.1. Azure Blob, WebDAV and SFTP run read_full and write_once only.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = { "-Xmx2g", "-Xms2g" })
+// the test-jars of the servers bring logback-test.xml files along: use this module's configuration
+@Fork(value = 1, jvmArgsAppend = { "-Xmx2g", "-Xms2g", "-Dlogback.configurationFile=logback.xml" })
 public class StorageBenchmarks {
 
 
@@ -41,7 +47,8 @@ public class StorageBenchmarks {
 		@Param({ "fs-filechannel", "fs-databufferutils", "fs-library", "fs-library-layered", "fs-library-streams",
 				"fs-opendal", "memory-arraycopy", "memory-library", "memory-library-layered",
 				"memory-library-streams", "memory-opendal", "s3-sdk", "s3-library", "s3-library-layered",
-				"s3-library-streams" })
+				"s3-library-streams", "azblob-sdk", "azblob-library", "webdav-netty", "webdav-library", "sftp-mina",
+				"sftp-library" })
 		public String subject;
 
 		@Param({ "4096", "262144", "4194304", "16777216" })

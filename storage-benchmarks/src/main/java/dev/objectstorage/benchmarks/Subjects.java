@@ -1,19 +1,30 @@
 package dev.objectstorage.benchmarks;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobAsyncClient;
+import com.azure.storage.blob.BlobContainerAsyncClient;
+import com.azure.storage.blob.models.BlobRange;
 import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.ReadOptions;
+import dev.objectstorage.azblob.AzureBlobBackend;
+import dev.objectstorage.azblob.AzureBlobSettings;
+import dev.objectstorage.azblob.AzuriteServer;
 import dev.objectstorage.fs.FsBackend;
 import dev.objectstorage.fs.FsSettings;
 import dev.objectstorage.layer.MetricsLayer;
@@ -23,11 +34,36 @@ import dev.objectstorage.memory.MemoryBackend;
 import dev.objectstorage.s3.S3Backend;
 import dev.objectstorage.s3.S3ProxyServer;
 import dev.objectstorage.s3.S3Settings;
+import dev.objectstorage.sftp.EmbeddedSftpServer;
+import dev.objectstorage.sftp.SftpBackend;
+import dev.objectstorage.sftp.SftpSettings;
 import dev.objectstorage.spi.StorageBackend;
+import dev.objectstorage.webdav.HttpdServer;
+import dev.objectstorage.webdav.WebDavBackend;
+import dev.objectstorage.webdav.WebDavSettings;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import org.apache.opendal.Operator;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.async.ResponsePublisher;
@@ -40,12 +76,16 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
  * The subjects, by name. Names start with the store they measure ({@code fs-}, {@code memory-},
- * {@code s3-}); the baseline of each store is {@link #BASELINES}.
+ * {@code s3-}, {@code azblob-}, {@code webdav-}, {@code sftp-}); the baseline of each store is
+ * {@link #BASELINES}.
  */
 final class Subjects {
 
+	/** The stores, in the order the report shows them. */
+	static final List<String> STORES = List.of("fs", "memory", "s3", "azblob", "webdav", "sftp");
+
 	static final Map<String, String> BASELINES = Map.of("fs", "fs-filechannel", "memory", "memory-arraycopy", "s3",
-			"s3-sdk");
+			"s3-sdk", "azblob", "azblob-sdk", "webdav", "webdav-netty", "sftp", "sftp-mina");
 
 	/** Buffers in which write content is handed over (views of the array, not copies). */
 	static final int CHUNK = 64 * 1024;
@@ -70,6 +110,12 @@ final class Subjects {
 			case "s3-library" -> new LibrarySubject(new S3Backend(s3Settings()), false, false);
 			case "s3-library-layered" -> new LibrarySubject(new S3Backend(s3Settings()), true, false);
 			case "s3-library-streams" -> new LibrarySubject(new S3Backend(s3Settings()), false, true);
+			case "azblob-sdk" -> new AzureSdkSubject(azblobSettings());
+			case "azblob-library" -> new LibrarySubject(new AzureBlobBackend(azblobSettings()), false, false);
+			case "webdav-netty" -> new NettyHttpSubject(webdavSettings());
+			case "webdav-library" -> new LibrarySubject(new WebDavBackend(webdavSettings()), false, false);
+			case "sftp-mina" -> new MinaSftpSubject(sftpSettings());
+			case "sftp-library" -> new LibrarySubject(new SftpBackend(sftpSettings()), false, false);
 			default -> throw new IllegalArgumentException("unknown subject " + name);
 		};
 	}
@@ -81,6 +127,24 @@ final class Subjects {
 	/** The S3 server: S3Proxy, in this JVM, on 127.0.0.1; a fresh prefix per subject. */
 	private static S3Settings s3Settings() {
 		return S3ProxyServer.get().settings("bench-" + System.nanoTime());
+	}
+
+	/**
+	 * The Azure Blob server: Azurite (Node.js, in memory) on 127.0.0.1, installed on first use into
+	 * {@code target/azurite} of the working directory; a fresh prefix per subject.
+	 */
+	private static AzureBlobSettings azblobSettings() {
+		return AzuriteServer.get().settings("bench-" + System.nanoTime());
+	}
+
+	/** The WebDAV server: Apache httpd with mod_dav_fs on 127.0.0.1; a fresh root per subject. */
+	private static WebDavSettings webdavSettings() {
+		return HttpdServer.get().settings("bench-" + System.nanoTime());
+	}
+
+	/** The SFTP server: MINA SSHD, in this JVM, on 127.0.0.1; a fresh root directory per subject. */
+	private static SftpSettings sftpSettings() {
+		return EmbeddedSftpServer.get().settings("/bench-" + System.nanoTime());
 	}
 
 	/** The content as views of the array, {@link #CHUNK} bytes each: buffers already in memory. */
@@ -420,6 +484,284 @@ final class Subjects {
 		@Override
 		public void close() {
 			this.client.close();
+		}
+
+	}
+
+	/**
+	 * The Azure SDK's {@link BlobAsyncClient} used directly against the same server, as a user of
+	 * the SDK would: {@code downloadStream} of the whole blob, and {@code upload} of the bytes in one
+	 * {@code Put Blob} (the SDK's default for uploads up to 256 MiB).
+	 */
+	static final class AzureSdkSubject implements Subject {
+
+		private final BlobContainerAsyncClient container;
+
+		private final String prefix;
+
+		AzureSdkSubject(AzureBlobSettings settings) {
+			this.container = AzureBlobBackend.createClient(settings);
+			this.prefix = settings.prefix();
+		}
+
+		private BlobAsyncClient blob(String key) {
+			return this.container.getBlobAsyncClient(this.prefix + key);
+		}
+
+		@Override
+		public void put(String key, byte[] content) {
+			writeOnce(key, content);
+		}
+
+		@Override
+		public long readFull(String key, byte[] sink) {
+			return drain(blob(key).downloadStream(), sink);
+		}
+
+		@Override
+		public long readRange(String key, long offset, int length, byte[] sink) {
+			return drain(blob(key).downloadStreamWithResponse(new BlobRange(offset, (long) length), null, null, false)
+				.flatMapMany((response) -> response.getValue()), sink);
+		}
+
+		private static long drain(Flux<ByteBuffer> body, byte[] sink) {
+			long[] total = new long[1];
+			body.doOnNext((buffer) -> {
+				total[0] += buffer.remaining();
+				Subject.consume(buffer, sink);
+			}).blockLast();
+			return total[0];
+		}
+
+		@Override
+		public void writeOnce(String key, byte[] content) {
+			blob(key).upload(BinaryData.fromBytes(content), true).block();
+		}
+
+		@Override
+		public long stat(String key) {
+			return blob(key).getProperties().block().getBlobSize();
+		}
+
+	}
+
+	/**
+	 * Reactor Netty's {@link HttpClient} used directly against the same WebDAV server: a plain
+	 * {@code GET} of the object's URL, and a plain {@code PUT} of the bytes with their length (the
+	 * collections are created once, with {@code MKCOL}, when the subject is set up).
+	 */
+	static final class NettyHttpSubject implements Subject {
+
+		private final ConnectionProvider provider;
+
+		private final HttpClient http;
+
+		/** The root collection's URL, ending in {@code /}. */
+		private final String root;
+
+		NettyHttpSubject(WebDavSettings settings) throws IOException {
+			this.provider = ConnectionProvider.create("bench-webdav", WebDavSettings.DEFAULT_MAX_CONNECTIONS);
+			this.http = HttpClient.create(this.provider).keepAlive(true);
+			this.root = settings.baseUrl() + (settings.root().isEmpty() ? "" : settings.root() + "/");
+			mkcol(this.root);
+			mkcol(this.root + "bench/");
+		}
+
+		private void mkcol(String url) throws IOException {
+			int status = this.http.request(HttpMethod.valueOf("MKCOL"))
+				.uri(url)
+				.responseSingle((response, body) -> body.asByteArray().then(Mono.just(response.status().code())))
+				.block();
+			if (status != 201 && status != 405) {
+				throw new IOException("MKCOL " + url + ": " + status);
+			}
+		}
+
+		@Override
+		public void put(String key, byte[] content) throws IOException {
+			writeOnce(key, content);
+		}
+
+		@Override
+		public long readFull(String key, byte[] sink) throws IOException {
+			return get(key, null, sink);
+		}
+
+		@Override
+		public long readRange(String key, long offset, int length, byte[] sink) throws IOException {
+			return get(key, "bytes=" + offset + "-" + (offset + length - 1), sink);
+		}
+
+		private long get(String key, String range, byte[] sink) throws IOException {
+			long[] total = new long[1];
+			int[] status = new int[1];
+			HttpClient client = (range != null) ? this.http.headers((h) -> h.set(HttpHeaderNames.RANGE, range))
+					: this.http;
+			// Reactor Netty releases each received buffer once it has been handed on
+			client.get().uri(this.root + key).response((response, body) -> {
+				status[0] = response.status().code();
+				return body.doOnNext((buffer) -> {
+					total[0] += buffer.readableBytes();
+					consume(buffer, sink);
+				});
+			}).blockLast();
+			if (status[0] != 200 && status[0] != 206) {
+				throw new IOException("GET " + key + ": " + status[0]);
+			}
+			return total[0];
+		}
+
+		private static void consume(ByteBuf buffer, byte[] sink) {
+			int index = buffer.readerIndex();
+			int end = buffer.writerIndex();
+			while (index < end) {
+				int n = Math.min(end - index, sink.length);
+				buffer.getBytes(index, sink, 0, n);
+				index += n;
+			}
+		}
+
+		@Override
+		public void writeOnce(String key, byte[] content) throws IOException {
+			int status = this.http
+				.headers((h) -> h.set(HttpHeaderNames.CONTENT_LENGTH, content.length)
+					.set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream"))
+				.put()
+				.uri(this.root + key)
+				// a view of the array, not a copy; a fresh one if the request is sent again
+				.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(content)))
+				.responseSingle((response, body) -> body.asByteArray().then(Mono.just(response.status().code())))
+				.block();
+			if (status != 201 && status != 204 && status != 200) {
+				throw new IOException("PUT " + key + ": " + status);
+			}
+		}
+
+		@Override
+		public long stat(String key) throws IOException {
+			return this.http.head()
+				.uri(this.root + key)
+				.responseSingle((response, body) -> body.asByteArray().then(Mono.fromSupplier(() -> {
+					if (response.status().code() != 200) {
+						throw new IllegalStateException("HEAD " + key + ": " + response.status().code());
+					}
+					return Long.parseLong(response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH));
+				})))
+				.block();
+		}
+
+		@Override
+		public void close() {
+			this.provider.dispose();
+		}
+
+	}
+
+	/**
+	 * Apache MINA SSHD's {@link SftpClient} used directly against the same server, over one SSH
+	 * connection and one SFTP channel opened when the subject is set up: {@code read(path)} and
+	 * {@code write(path)}, the client's streams, which keep several requests in flight.
+	 */
+	static final class MinaSftpSubject implements Subject {
+
+		private final SshClient client;
+
+		private final ClientSession session;
+
+		private final SftpClient sftp;
+
+		/** The root directory, absolute, ending in {@code /}. */
+		private final String root;
+
+		MinaSftpSubject(SftpSettings settings) throws Exception {
+			this.client = SshClient.setUpDefaultClient();
+			this.client.setServerKeyVerifier(
+					new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, settings.knownHosts()));
+			this.client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+			this.client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+			this.client.start();
+			this.session = this.client.connect(settings.username(), settings.host(), settings.port())
+				.verify(settings.connectTimeout())
+				.getSession();
+			Iterable<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName("bench"),
+					new ByteArrayInputStream(settings.privateKey().getBytes(StandardCharsets.UTF_8)), null);
+			keys.forEach(this.session::addPublicKeyIdentity);
+			this.session.auth().verify(settings.authTimeout());
+			this.sftp = SftpClientFactory.instance().createSftpClient(this.session);
+			this.root = settings.root() + "/";
+			mkdir(settings.root());
+			mkdir(this.root + "bench");
+		}
+
+		private void mkdir(String directory) throws IOException {
+			try {
+				this.sftp.mkdir(directory);
+			}
+			catch (SftpException ex) {
+				if (ex.getStatus() != SftpConstants.SSH_FX_FILE_ALREADY_EXISTS
+						&& !this.sftp.stat(directory).isDirectory()) {
+					throw ex;
+				}
+			}
+		}
+
+		@Override
+		public void put(String key, byte[] content) throws IOException {
+			writeOnce(key, content);
+		}
+
+		@Override
+		public long readFull(String key, byte[] sink) throws IOException {
+			try (InputStream in = this.sftp.read(this.root + key)) {
+				long total = 0;
+				int n;
+				while ((n = in.read(sink, 0, sink.length)) >= 0) {
+					total += n;
+				}
+				return total;
+			}
+		}
+
+		@Override
+		public long readRange(String key, long offset, int length, byte[] sink) throws IOException {
+			try (SftpClient.CloseableHandle handle = this.sftp.open(this.root + key, SftpClient.OpenMode.Read)) {
+				int total = 0;
+				while (total < length) {
+					int n = this.sftp.read(handle, offset + total, sink, 0, Math.min(length - total, sink.length));
+					if (n < 0) {
+						break;
+					}
+					total += n;
+				}
+				return total;
+			}
+		}
+
+		@Override
+		public void writeOnce(String key, byte[] content) throws IOException {
+			try (OutputStream out = this.sftp.write(this.root + key)) {
+				out.write(content);
+			}
+		}
+
+		@Override
+		public long stat(String key) throws IOException {
+			return this.sftp.stat(this.root + key).getSize();
+		}
+
+		@Override
+		public void close() {
+			try {
+				this.sftp.close();
+				// graceful, so that the server sees the connection end rather than a broken pipe
+				this.session.close(false).await(5_000);
+			}
+			catch (IOException ex) {
+				// closing anyway
+			}
+			finally {
+				this.client.stop();
+			}
 		}
 
 	}

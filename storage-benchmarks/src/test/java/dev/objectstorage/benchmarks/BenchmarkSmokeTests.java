@@ -13,8 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs every benchmark case with every subject once, tiny and in this JVM, so that the benchmark
- * module cannot rot: each subject must set up, run its case, and produce a result. No timing is
- * asserted (timings come from the real runs, see run-benchmarks.sh).
+ * module cannot rot: each subject must set up (storing its object: a write), run its case, and
+ * produce a result. No timing is asserted (timings come from the real runs, see
+ * run-benchmarks.sh). The servers start once for the whole run: S3Proxy and MINA SSHD in this JVM,
+ * Azurite (installed into {@code target/azurite} on first use, which needs Node.js and npm) and
+ * Apache httpd as processes.
  */
 class BenchmarkSmokeTests {
 
@@ -30,8 +33,8 @@ class BenchmarkSmokeTests {
 			.shouldFailOnError(true)
 			.build();
 		Collection<RunResult> results = new Runner(options).run();
-		// read_full and write_once: 15 subjects at one size; read_range: 15; stat: 11
-		assertThat(results).hasSize(15 + 15 + 15 + 11);
+		// read_full and write_once: 21 subjects at one size (with azblob, webdav and sftp); read_range: 15; stat: 11
+		assertThat(results).hasSize(21 + 21 + 15 + 11);
 		for (RunResult result : results) {
 			assertThat(result.getPrimaryResult().getSampleCount()).as(result.getParams().toString()).isPositive();
 		}
