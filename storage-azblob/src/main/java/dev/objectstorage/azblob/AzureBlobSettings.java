@@ -21,8 +21,35 @@ import org.jspecify.annotations.Nullable;
  *     .accountName("myaccount").accountKey(key).container("data").prefix("app/")
  *     .build();
  * }</pre>
+ *
+ * @param endpoint the blob service endpoint, for example {@code http://127.0.0.1:10000/devstoreaccount1}
+ * for Azurite, or {@code null} for {@code https://<accountName>.blob.core.windows.net} (or the
+ * connection string's)
+ * @param accountName the storage account's name, or {@code null} when a connection string is used
+ * (blank counts as {@code null}; trimmed)
+ * @param accountKey the account's shared key (base64), or {@code null} (blank counts as
+ * {@code null}; trimmed)
+ * @param connectionString a connection string (as the Azure portal shows it), instead of endpoint,
+ * account name and key, or {@code null} (blank counts as {@code null}; trimmed)
+ * @param sasToken a shared access signature that authorises every request, or {@code null} (blank
+ * counts as {@code null}; trimmed)
+ * @param container the container that holds the storage's blobs (required, trimmed). It must exist.
+ * @param prefix the blob name prefix under which the storage's objects live ("root"): empty for the
+ * whole container, otherwise without a leading {@code /} and ending in {@code /} (normalised so;
+ * {@code null} counts as empty)
+ * @param blockSize the size of the blocks of a block upload in bytes
+ * @param blocksInFlight how many blocks of one upload are staged at once. One upload holds at most
+ * about {@code max(maxSingleUploadSize, blockSize * (blocksInFlight + 1))} bytes.
+ * @param maxSingleUploadSize writes of at most this many bytes are sent in one {@code Put Blob}
+ * request; larger ones are staged block by block and committed with {@code Put Block List}. The
+ * builder defaults it to the block size.
+ * @param sdkMaxAttempts how many times the SDK tries each HTTP request (each block on its own) before
+ * it gives up; also bounds how often a broken download resumes. 1 leaves retries to a
+ * {@link dev.objectstorage.layer.RetryLayer} alone.
  */
-public final class AzureBlobSettings {
+public record AzureBlobSettings(@Nullable URI endpoint, @Nullable String accountName, @Nullable String accountKey,
+		@Nullable String connectionString, @Nullable String sasToken, String container, String prefix,
+		long blockSize, int blocksInFlight, long maxSingleUploadSize, int sdkMaxAttempts) {
 
 	/** The largest block a buffer of this backend can hold (Azure itself allows 4000 MiB). */
 	public static final long MAX_BLOCK_SIZE = Integer.MAX_VALUE - 8;
@@ -33,81 +60,50 @@ public final class AzureBlobSettings {
 	/** Default number of blocks of one upload sent at once: 4. */
 	public static final int DEFAULT_BLOCKS_IN_FLIGHT = 4;
 
-	private final @Nullable URI endpoint;
-
-	private final @Nullable String accountName;
-
-	private final @Nullable String accountKey;
-
-	private final @Nullable String connectionString;
-
-	private final @Nullable String sasToken;
-
-	private final String container;
-
-	private final String prefix;
-
-	private final long blockSize;
-
-	private final int blocksInFlight;
-
-	private final long maxSingleUploadSize;
-
-	private final int sdkMaxAttempts;
-
-	private AzureBlobSettings(Builder builder) {
-		this.endpoint = builder.endpoint;
-		this.accountName = blankToNull(builder.accountName);
-		this.accountKey = blankToNull(builder.accountKey);
-		this.connectionString = blankToNull(builder.connectionString);
-		this.sasToken = blankToNull(builder.sasToken);
-		this.container = require(builder.container, "container");
-		this.prefix = normalisePrefix(builder.prefix);
-		this.blockSize = builder.blockSize;
-		this.blocksInFlight = builder.blocksInFlight;
-		this.maxSingleUploadSize = (builder.maxSingleUploadSize != null) ? builder.maxSingleUploadSize
-				: builder.blockSize;
-		this.sdkMaxAttempts = builder.sdkMaxAttempts;
-		validate();
-	}
-
-	private void validate() {
-		if (!this.container.equals(this.container.toLowerCase(Locale.ROOT)) || this.container.length() < 3
-				|| this.container.length() > 63 || !this.container.matches("[a-z0-9](-?[a-z0-9])*|\\$root")) {
+	public AzureBlobSettings {
+		accountName = blankToNull(accountName);
+		accountKey = blankToNull(accountKey);
+		connectionString = blankToNull(connectionString);
+		sasToken = blankToNull(sasToken);
+		container = require(container, "container");
+		prefix = normalisePrefix(prefix);
+		if (!container.equals(container.toLowerCase(Locale.ROOT)) || container.length() < 3
+				|| container.length() > 63 || !container.matches("[a-z0-9](-?[a-z0-9])*|\\$root")) {
 			throw invalid("container", "must be 3 to 63 lower-case letters, digits and single dashes, was '"
-					+ this.container + "'");
+					+ container + "'");
 		}
-		if (this.connectionString != null) {
-			if (this.accountName != null || this.accountKey != null || this.sasToken != null || this.endpoint != null) {
+		if (connectionString != null) {
+			if (accountName != null || accountKey != null || sasToken != null || endpoint != null) {
 				throw invalid("connectionString",
 						"must not be combined with endpoint, accountName, accountKey or sasToken (it holds them)");
 			}
-			if (connectionStringValue("AccountName") == null && connectionStringValue("BlobEndpoint") == null
-					&& !this.connectionString.contains("UseDevelopmentStorage=true")) {
+			if (connectionStringValue(connectionString, "AccountName") == null
+					&& connectionStringValue(connectionString, "BlobEndpoint") == null
+					&& !connectionString.contains("UseDevelopmentStorage=true")) {
 				throw invalid("connectionString", "names neither an AccountName nor a BlobEndpoint");
 			}
 		}
-		else if (this.accountName == null) {
+		else if (accountName == null) {
 			throw invalid("accountName", "must be set (or a connectionString)");
 		}
-		if (this.accountKey != null && this.sasToken != null) {
+		if (accountKey != null && sasToken != null) {
 			throw invalid("accountKey", "and sasToken must not both be set");
 		}
-		if (this.endpoint != null && (this.endpoint.getScheme() == null || this.endpoint.getHost() == null)) {
-			throw invalid("endpoint", "must be an absolute http(s) URL, was " + this.endpoint);
+		if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
+			throw invalid("endpoint", "must be an absolute http(s) URL, was " + endpoint);
 		}
-		if (this.blockSize < 1 || this.blockSize > MAX_BLOCK_SIZE) {
-			throw invalid("blockSize", "must be between 1 byte and " + MAX_BLOCK_SIZE + " bytes, was " + this.blockSize);
+		if (blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
+			throw invalid("blockSize", "must be between 1 byte and " + MAX_BLOCK_SIZE + " bytes, was " + blockSize);
 		}
-		if (this.blocksInFlight < 1) {
-			throw invalid("blocksInFlight", "must be at least 1, was " + this.blocksInFlight);
+		if (blocksInFlight < 1) {
+			throw invalid("blocksInFlight", "must be at least 1, was " + blocksInFlight);
 		}
-		if (this.maxSingleUploadSize < 1 || this.maxSingleUploadSize > MAX_BLOCK_SIZE) {
+		if (maxSingleUploadSize < 1 || maxSingleUploadSize > MAX_BLOCK_SIZE) {
 			throw invalid("maxSingleUploadSize",
-					"must be between 1 byte and " + MAX_BLOCK_SIZE + " bytes, was " + this.maxSingleUploadSize);
+					"must be between 1 byte and " + MAX_BLOCK_SIZE + " bytes, was " + maxSingleUploadSize);
 		}
-		if (this.sdkMaxAttempts < 1) {
-			throw invalid("sdkMaxAttempts", "must be at least 1, was " + this.sdkMaxAttempts);
+		if (sdkMaxAttempts < 1) {
+			throw invalid("sdkMaxAttempts", "must be at least 1, was " + sdkMaxAttempts);
 		}
 	}
 
@@ -141,123 +137,29 @@ public final class AzureBlobSettings {
 		return builder;
 	}
 
-	/**
-	 * The blob service endpoint, for example {@code http://127.0.0.1:10000/devstoreaccount1} for
-	 * Azurite.
-	 * @return the endpoint, or {@code null} for {@code https://<accountName>.blob.core.windows.net}
-	 * (or the connection string's)
-	 */
-	public @Nullable URI endpoint() {
-		return this.endpoint;
-	}
-
-	/**
-	 * The storage account's name.
-	 * @return the name, or {@code null} when a connection string is used
-	 */
-	public @Nullable String accountName() {
-		return this.accountName;
-	}
-
-	/**
-	 * The account's shared key (base64).
-	 * @return the key, or {@code null}
-	 */
-	public @Nullable String accountKey() {
-		return this.accountKey;
-	}
-
-	/**
-	 * A connection string (as the Azure portal shows it), instead of endpoint, account name and key.
-	 * @return the connection string, or {@code null}
-	 */
-	public @Nullable String connectionString() {
-		return this.connectionString;
-	}
-
-	/**
-	 * A shared access signature that authorises every request.
-	 * @return the token, or {@code null}
-	 */
-	public @Nullable String sasToken() {
-		return this.sasToken;
-	}
-
-	/**
-	 * The container that holds the storage's blobs. It must exist.
-	 * @return the container's name
-	 */
-	public String container() {
-		return this.container;
-	}
-
-	/**
-	 * The blob name prefix under which the storage's objects live ("root"): empty for the whole
-	 * container, otherwise without a leading {@code /} and ending in {@code /}.
-	 * @return the prefix
-	 */
-	public String prefix() {
-		return this.prefix;
-	}
-
-	/**
-	 * The size of the blocks of a block upload in bytes.
-	 * @return the block size
-	 */
-	public long blockSize() {
-		return this.blockSize;
-	}
-
-	/**
-	 * How many blocks of one upload are staged at once. One upload holds at most about
-	 * {@code max(maxSingleUploadSize, blockSize * (blocksInFlight + 1))} bytes.
-	 * @return the number of blocks in flight
-	 */
-	public int blocksInFlight() {
-		return this.blocksInFlight;
-	}
-
-	/**
-	 * Writes of at most this many bytes are sent in one {@code Put Blob} request; larger ones are
-	 * staged block by block and committed with {@code Put Block List}. Defaults to the block size.
-	 * @return the threshold in bytes
-	 */
-	public long maxSingleUploadSize() {
-		return this.maxSingleUploadSize;
-	}
-
-	/**
-	 * How many times the SDK tries each HTTP request (each block on its own) before it gives up; also
-	 * bounds how often a broken download resumes. 1 leaves retries to a
-	 * {@link dev.objectstorage.layer.RetryLayer} alone.
-	 * @return the number of attempts
-	 */
-	public int sdkMaxAttempts() {
-		return this.sdkMaxAttempts;
+	/** Whether requests are signed with the account key (given alone or in the connection string). */
+	boolean hasAccountKey() {
+		return this.accountKey != null || connectionStringValue(this.connectionString, "AccountKey") != null;
 	}
 
 	/**
 	 * The account name, from the settings or the connection string, for humans.
-	 * @return the name, or {@code "?"} if unknown
+	 * @return the name, or {@code "devstoreaccount1"} if unknown (a development storage connection
+	 * string)
 	 */
-	/** Whether requests are signed with the account key (given alone or in the connection string). */
-	boolean hasAccountKey() {
-		return this.accountKey != null || connectionStringValue("AccountKey") != null;
-	}
-
 	String accountNameForDisplay() {
 		if (this.accountName != null) {
 			return this.accountName;
 		}
-		String name = connectionStringValue("AccountName");
+		String name = connectionStringValue(this.connectionString, "AccountName");
 		return (name != null) ? name : "devstoreaccount1";
 	}
 
-	private @Nullable String connectionStringValue(String key) {
-		if (this.connectionString == null) {
+	private static @Nullable String connectionStringValue(@Nullable String connectionString, String key) {
+		if (connectionString == null) {
 			return null;
 		}
-		for (String part : this.connectionString.split(";")) {
+		for (String part : connectionString.split(";")) {
 			int eq = part.indexOf('=');
 			if (eq > 0 && part.substring(0, eq).trim().equalsIgnoreCase(key)) {
 				String value = part.substring(eq + 1).trim();
@@ -454,7 +356,9 @@ public final class AzureBlobSettings {
 		 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} naming the invalid property
 		 */
 		public AzureBlobSettings build() {
-			return new AzureBlobSettings(this);
+			return new AzureBlobSettings(this.endpoint, this.accountName, this.accountKey, this.connectionString,
+					this.sasToken, this.container, this.prefix, this.blockSize, this.blocksInFlight,
+					(this.maxSingleUploadSize != null) ? this.maxSingleUploadSize : this.blockSize, this.sdkMaxAttempts);
 		}
 
 	}

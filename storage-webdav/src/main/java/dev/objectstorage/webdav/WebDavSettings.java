@@ -3,7 +3,6 @@ package dev.objectstorage.webdav;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Objects;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
@@ -13,8 +12,24 @@ import org.jspecify.annotations.Nullable;
  * Settings of a {@link WebDavBackend}. Immutable; build them with {@link #builder(String)}, checked
  * when built ({@link StorageException} of kind {@link ErrorKind#CONFIG_INVALID} naming the property).
  * {@link #toString()} never shows the password.
+ *
+ * @param baseUrl the server's base URL, ending in {@code /} (an http or https URL without
+ * credentials, query or fragment; the scheme is lower-cased and a {@code /} appended if missing)
+ * @param root the collection under the base URL where the storage's objects live, without leading or
+ * trailing {@code /}; empty for the base URL itself (normalised so; {@code null} counts as empty)
+ * @param username the user name for HTTP Basic authentication, or {@code null} for no authentication
+ * @param password the password for HTTP Basic authentication, or {@code null} (set together with
+ * the user name)
+ * @param maxConnections the maximum number of HTTP connections the backend opens to the server (its
+ * pool's size)
+ * @param connectTimeout how long opening a connection may take
+ * @param responseTimeout how long the server may stay silent while the backend waits for a response
+ * or its next bytes
+ * @param lockTimeout how long a conditional write waits for another conditional write of the same
+ * object to finish, and after which an abandoned write lock (of a crashed client) is broken
  */
-public final class WebDavSettings {
+public record WebDavSettings(URI baseUrl, String root, @Nullable String username, @Nullable String password,
+		int maxConnections, Duration connectTimeout, Duration responseTimeout, Duration lockTimeout) {
 
 	/** Default maximum number of HTTP connections: 32. */
 	public static final int DEFAULT_MAX_CONNECTIONS = 32;
@@ -28,40 +43,21 @@ public final class WebDavSettings {
 	/** Default lock timeout: 30 seconds. */
 	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(30);
 
-	private final URI baseUrl;
-
-	private final String root;
-
-	private final @Nullable String username;
-
-	private final @Nullable String password;
-
-	private final int maxConnections;
-
-	private final Duration connectTimeout;
-
-	private final Duration responseTimeout;
-
-	private final Duration lockTimeout;
-
-	private WebDavSettings(Builder builder) {
-		this.baseUrl = checkBaseUrl(builder.baseUrl);
-		this.root = normaliseRoot(builder.root);
-		if ((builder.username == null) != (builder.password == null)) {
+	public WebDavSettings {
+		baseUrl = checkBaseUrl(baseUrl);
+		root = normaliseRoot(root);
+		if ((username == null) != (password == null)) {
 			throw invalid("username and password must be set together, or neither (no authentication)");
 		}
-		if (builder.username != null && builder.username.indexOf(':') >= 0) {
+		if (username != null && username.indexOf(':') >= 0) {
 			throw invalid("username must not contain ':' (Basic authentication cannot carry it)");
 		}
-		this.username = builder.username;
-		this.password = builder.password;
-		if (builder.maxConnections < 1) {
-			throw invalid("maxConnections must be at least 1, was " + builder.maxConnections);
+		if (maxConnections < 1) {
+			throw invalid("maxConnections must be at least 1, was " + maxConnections);
 		}
-		this.maxConnections = builder.maxConnections;
-		this.connectTimeout = positive("connectTimeout", builder.connectTimeout);
-		this.responseTimeout = positive("responseTimeout", builder.responseTimeout);
-		this.lockTimeout = positive("lockTimeout", builder.lockTimeout);
+		connectTimeout = positive("connectTimeout", connectTimeout);
+		responseTimeout = positive("responseTimeout", responseTimeout);
+		lockTimeout = positive("lockTimeout", lockTimeout);
 	}
 
 	/**
@@ -90,82 +86,22 @@ public final class WebDavSettings {
 		return builder;
 	}
 
-	/**
-	 * The server's base URL, ending in {@code /}.
-	 * @return the base URL
-	 */
-	public URI baseUrl() {
-		return this.baseUrl;
-	}
-
-	/**
-	 * The collection under the base URL where the storage's objects live, without leading or
-	 * trailing {@code /}; empty for the base URL itself.
-	 * @return the root path
-	 */
-	public String root() {
-		return this.root;
-	}
-
-	/**
-	 * The user name for HTTP Basic authentication.
-	 * @return the user name, or {@code null} for no authentication
-	 */
-	public @Nullable String username() {
-		return this.username;
-	}
-
-	/**
-	 * The password for HTTP Basic authentication.
-	 * @return the password, or {@code null}
-	 */
-	public @Nullable String password() {
-		return this.password;
-	}
-
-	/**
-	 * The maximum number of HTTP connections the backend opens to the server (its pool's size).
-	 * @return the maximum number of connections
-	 */
-	public int maxConnections() {
-		return this.maxConnections;
-	}
-
-	/**
-	 * How long opening a connection may take.
-	 * @return the connect timeout
-	 */
-	public Duration connectTimeout() {
-		return this.connectTimeout;
-	}
-
-	/**
-	 * How long the server may stay silent while the backend waits for a response or its next bytes.
-	 * @return the response timeout
-	 */
-	public Duration responseTimeout() {
-		return this.responseTimeout;
-	}
-
-	/**
-	 * How long a conditional write waits for another conditional write of the same object to finish,
-	 * and after which an abandoned write lock (of a crashed client) is broken.
-	 * @return the lock timeout
-	 */
-	public Duration lockTimeout() {
-		return this.lockTimeout;
-	}
-
-	private static URI checkBaseUrl(@Nullable String value) {
+	/** Parses the builder's base URL; {@link #checkBaseUrl(URI)} checks and normalises it. */
+	private static URI parseBaseUrl(@Nullable String value) {
 		if (value == null || value.isBlank()) {
 			throw invalid("baseUrl must not be empty");
 		}
-		URI uri;
 		try {
-			uri = new URI(value.trim());
+			return new URI(value.trim());
 		}
 		catch (java.net.URISyntaxException ex) {
 			throw invalid("baseUrl is not a valid URL: " + ex.getMessage());
+		}
+	}
+
+	private static URI checkBaseUrl(@Nullable URI uri) {
+		if (uri == null) {
+			throw invalid("baseUrl must not be empty");
 		}
 		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;
 		if (!"http".equals(scheme) && !"https".equals(scheme)) {
@@ -221,19 +157,6 @@ public final class WebDavSettings {
 
 	private static StorageException invalid(String message) {
 		return new StorageException(ErrorKind.CONFIG_INVALID, "Invalid WebDAV settings: " + message);
-	}
-
-	@Override
-	public boolean equals(@Nullable Object other) {
-		return other instanceof WebDavSettings that && this.baseUrl.equals(that.baseUrl) && this.root.equals(that.root)
-				&& Objects.equals(this.username, that.username) && Objects.equals(this.password, that.password)
-				&& this.maxConnections == that.maxConnections && this.connectTimeout.equals(that.connectTimeout)
-				&& this.responseTimeout.equals(that.responseTimeout) && this.lockTimeout.equals(that.lockTimeout);
-	}
-
-	@Override
-	public int hashCode() {
-		return Objects.hash(this.baseUrl, this.root, this.username, this.maxConnections);
 	}
 
 	@Override
@@ -348,7 +271,8 @@ public final class WebDavSettings {
 		 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} if a value is invalid
 		 */
 		public WebDavSettings build() {
-			return new WebDavSettings(this);
+			return new WebDavSettings(parseBaseUrl(this.baseUrl), this.root, this.username, this.password,
+					this.maxConnections, this.connectTimeout, this.responseTimeout, this.lockTimeout);
 		}
 
 	}
