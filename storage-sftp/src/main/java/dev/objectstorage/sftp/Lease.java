@@ -3,6 +3,8 @@ package dev.objectstorage.sftp;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
@@ -71,28 +73,36 @@ final class Lease {
 	 * subscriber cancels still completes, and its result is dropped
 	 */
 	<T> Mono<T> call(Call<T> call) {
-		return Mono.create((MonoSink<T> sink) -> schedule(() -> {
-			T result;
-			try {
-				result = call.call();
-			}
-			catch (Throwable ex) {
-				noteFailure(ex);
-				sink.error(ex);
-				return;
-			}
-			sink.success(result);
-		}, sink::error));
+		return Mono.create((MonoSink<T> sink) -> {
+			AtomicBoolean cancelled = new AtomicBoolean();
+			sink.onCancel(() -> cancelled.set(true));
+			schedule(() -> {
+				T result;
+				try {
+					result = call.call();
+				}
+				catch (Throwable ex) {
+					noteFailure(ex);
+					if (!cancelled.get()) {
+						// after a cancel nobody listens: Reactor would only log the error as dropped
+						sink.error(ex);
+					}
+					return;
+				}
+				sink.success(result);
+			}, sink::error);
+		});
 	}
 
 	/**
-	 * Runs a task on the worker, after the calls scheduled before it; dropped if the lease is
-	 * released first.
+	 * Runs a task on the worker, after the calls scheduled before it.
 	 * @param task the task, which must not throw
+	 * @param refused called instead, on the caller's thread, if the worker refuses the task (the
+	 * backend was closed): the caller must then end its operation itself, or it would wait forever
+	 * for a task that never runs
 	 */
-	void run(Runnable task) {
-		schedule(task, (ex) -> {
-		});
+	void run(Runnable task, Consumer<Throwable> refused) {
+		schedule(task, refused);
 	}
 
 	/**
@@ -174,7 +184,7 @@ final class Lease {
 		}
 	}
 
-	private void schedule(Runnable task, java.util.function.Consumer<Throwable> rejected) {
+	private void schedule(Runnable task, Consumer<Throwable> rejected) {
 		try {
 			this.worker.schedule(task);
 		}

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -63,15 +64,17 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * control, content disposition, user metadata and a random per-write tag live in a hidden sidecar
  * file per object (see {@link SftpMetadata}), unless {@link SftpSettings#metadata()} is off.</li>
  * <li>{@code ifNotExists} publishes with OpenSSH's {@code hardlink@openssh.com}, which fails if the
- * target exists: atomic against every other client. {@code ifMatch} compares the entity tag and
+ * target exists: atomic against every other client (where the file system has no hard links, a
+ * plain SFTP rename, which never replaces a file either). {@code ifMatch} compares the entity tag and
  * then renames: atomic against the other writers of this JVM (they hold a lock per path), but a
  * client elsewhere that writes between the check and the rename is overwritten.</li>
  * <li>Directories are not objects: listings fold sub-directories into {@code dir/} entries and show
  * only directories that hold objects, deletes remove the directories they leave empty, temporary
  * and sidecar files never show. Listings read one directory at a time (borrowing a channel for that
  * read only), sort it in {@link PathOrder} and walk the tree lazily, depth first.</li>
- * <li>Copy streams the bytes through the client (SFTP version 3 has no server-side copy); rename
- * renames the data and sidecar files.</li>
+ * <li>Copy streams the bytes through the client (SFTP version 3 has no server-side copy) into a
+ * temporary file; cancelling it stops the copy and removes that file. Rename renames the data and
+ * sidecar files.</li>
  * </ul>
  * Names starting with {@code .os-tmp-} or {@code .os-meta.} are reserved. A file system cannot hold
  * an object {@code a} and an object {@code a/b} at once: such a write fails with
@@ -437,11 +440,23 @@ public class SftpBackend implements StorageBackend {
 				publishIfAbsent(lease, path, temp, file);
 			}
 			else {
+				// the sidecar goes first, so that a reader who finds the new data finds its metadata; the
+				// one it replaces stays restorable until the data is in place
+				SidecarBackup old = null;
 				if (sidecar != null) {
+					old = (current != null) ? SidecarBackup.keep(lease, file) : SidecarBackup.none(file);
 					RemoteFiles.renameReplacing(lease.channel(), sidecar.path, SftpMetadata.sidecarOf(file));
 					sidecar.published = true;
 				}
-				RemoteFiles.renameReplacing(lease.channel(), temp.path, file);
+				try {
+					RemoteFiles.renameReplacing(lease.channel(), temp.path, file);
+				}
+				catch (IOException | RuntimeException ex) {
+					if (old != null) {
+						old.restore(lease, ex); // else the old data would carry the new version's metadata
+					}
+					throw ex;
+				}
 				temp.published = true;
 			}
 			if (sidecar != null && !sidecar.published) {
@@ -461,27 +476,40 @@ public class SftpBackend implements StorageBackend {
 
 	/**
 	 * Publishes only if nothing is at the target, atomically: a hard link fails if the name exists
-	 * (OpenSSH answers a generic failure then, so the target is looked at to tell).
+	 * (OpenSSH answers a generic failure then, so the target is looked at to tell). A file system
+	 * without hard links (CIFS, exFAT, many FUSE file systems) fails the link with nothing at the
+	 * target: then a plain SFTP version 3 rename publishes, which never replaces an existing file
+	 * either (OpenSSH links too, and falls back to a check and a rename where it cannot).
 	 */
 	private static void publishIfAbsent(Lease lease, String path, TempFile temp, String file) throws IOException {
 		SftpClient sftp = lease.sftp();
 		HardLinkExtension hardLink = lease.channel().hardLink();
-		try {
-			if (hardLink != null) {
+		if (hardLink != null) {
+			try {
 				hardLink.link(temp.path, file);
+				// linked: the temporary name goes (in the lease's clean-up), the object stays under its new name
+				return;
 			}
-			else {
-				sftp.rename(temp.path, file); // SFTP version 3: never replaces (atomic on OpenSSH, which links)
-				temp.published = true;
+			catch (SftpException ex) {
+				checkAbsent(sftp, path, file);
+				// nothing there: the file system has no hard links, so rename below
 			}
+		}
+		try {
+			sftp.rename(temp.path, file); // SFTP version 3: never replaces
+			temp.published = true;
 		}
 		catch (SftpException ex) {
-			if (RemoteFiles.statOrNull(sftp, file) != null) {
-				throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifNotExists: the object exists");
-			}
+			checkAbsent(sftp, path, file);
 			throw ex;
 		}
-		// linked: the temporary name goes (in the lease's clean-up), the object stays under its new name
+	}
+
+	/** After a failed publication: the condition's error if the target exists now. */
+	private static void checkAbsent(SftpClient sftp, String path, String file) throws IOException {
+		if (RemoteFiles.statOrNull(sftp, file) != null) {
+			throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifNotExists: the object exists");
+		}
 	}
 
 	/**
@@ -498,12 +526,15 @@ public class SftpBackend implements StorageBackend {
 
 		private final MonoSink<Void> sink;
 
-		private final Context context = Operators.enableOnDiscard(Context.empty(), SftpBackend::release);
+		private final Context context;
 
 		Upload(Lease lease, TempFile temp, MonoSink<Void> sink) {
 			this.lease = lease;
 			this.temp = temp;
 			this.sink = sink;
+			// the caller's context reaches the content (tracing, security, the caller's own keys), plus a
+			// discard hook so that buffers the content's operators drop are released
+			this.context = Operators.enableOnDiscard(Context.of(sink.contextView()), SftpBackend::release);
 		}
 
 		@Override
@@ -529,12 +560,22 @@ public class SftpBackend implements StorageBackend {
 					return;
 				}
 				request(1);
-			});
+			}, this::refused);
 		}
 
 		@Override
 		protected void hookOnComplete() {
-			this.lease.run(this.sink::success); // after the buffers queued before
+			this.lease.run(this.sink::success, this::refused); // after the buffers queued before
+		}
+
+		/**
+		 * The backend was closed: no task of this write will run any more, so nothing else would end
+		 * it, release its queued buffers or stop its content.
+		 */
+		private void refused(Throwable error) {
+			this.temp.abandon();
+			cancel();
+			this.sink.error(error);
 		}
 
 		@Override
@@ -548,6 +589,71 @@ public class SftpBackend implements StorageBackend {
 		if (discarded instanceof DataBuffer buffer) {
 			DataBufferUtils.release(buffer);
 		}
+	}
+
+	/**
+	 * The sidecar that a publication is about to replace, kept so that it can be put back if the data
+	 * file then fails to move: a second name made with a hard link (removed when the lease is
+	 * released), or, where there are no hard links, its bytes.
+	 */
+	private static final class SidecarBackup {
+
+		private final String file;
+
+		private final @Nullable String link;
+
+		private final byte @Nullable [] bytes;
+
+		private SidecarBackup(String file, @Nullable String link, byte @Nullable [] bytes) {
+			this.file = file;
+			this.link = link;
+			this.bytes = bytes;
+		}
+
+		/** For a target without an object: a failure removes the new sidecar. */
+		static SidecarBackup none(String file) {
+			return new SidecarBackup(file, null, null);
+		}
+
+		/** Keeps the current sidecar of {@code file}, if it has one. */
+		static SidecarBackup keep(Lease lease, String file) throws IOException {
+			String sidecar = SftpMetadata.sidecarOf(file);
+			HardLinkExtension hardLink = lease.channel().hardLink();
+			if (hardLink != null) {
+				String link = RemoteFiles.parent(file) + "/" + SftpMetadata.TEMP_PREFIX + SftpMetadata.newTag();
+				try {
+					hardLink.link(sidecar, link);
+					lease.onRelease(() -> RemoteFiles.removeQuietly(lease.sftp(), link));
+					return new SidecarBackup(file, link, null);
+				}
+				catch (SftpException ex) {
+					// no sidecar, or a file system without hard links: read it instead
+				}
+			}
+			return new SidecarBackup(file, null, RemoteFiles.readSmallFile(lease.sftp(), sidecar));
+		}
+
+		/** Puts the kept sidecar back, or removes the new one if there was none; best effort. */
+		void restore(Lease lease, Throwable failure) {
+			String sidecar = SftpMetadata.sidecarOf(this.file);
+			try {
+				if (this.link != null) {
+					RemoteFiles.renameReplacing(lease.channel(), this.link, sidecar);
+				}
+				else if (this.bytes != null) {
+					TempFile copy = TempFile.createWith(lease, this.file, this.bytes);
+					RemoteFiles.renameReplacing(lease.channel(), copy.path, sidecar);
+					copy.published = true;
+				}
+				else {
+					RemoteFiles.removeQuietly(lease.sftp(), sidecar);
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				failure.addSuppressed(ex);
+			}
+		}
+
 	}
 
 	/** A write's temporary file, removed when the lease is released unless it was published. */
@@ -673,6 +779,15 @@ public class SftpBackend implements StorageBackend {
 				h.close();
 			}
 			return this.sftp.lstat(this.path);
+		}
+
+		/**
+		 * Releases the queued buffers, and any handed over later, without touching the channel: for
+		 * a write whose tasks can no longer run (the temporary file stays behind, best effort).
+		 */
+		void abandon() {
+			this.cleanedUp = true;
+			releasePending();
 		}
 
 		private void releasePending() {
@@ -820,8 +935,20 @@ public class SftpBackend implements StorageBackend {
 
 	// ---------------------------------------------------------------- copy, rename
 
+	/**
+	 * Copies in one blocking task on the channel's worker. A cancel cannot interrupt that task, so
+	 * the task looks at a flag between chunks and before publishing: a cancelled copy stops, never
+	 * publishes, and its temporary file goes in the lease's clean-up.
+	 */
 	@Override
 	public Mono<Void> copy(String source, String target) {
+		return Mono.defer(() -> {
+			AtomicBoolean cancelled = new AtomicBoolean();
+			return copy(source, target, cancelled).doOnCancel(() -> cancelled.set(true));
+		});
+	}
+
+	private Mono<Void> copy(String source, String target, AtomicBoolean cancelled) {
 		return call(Operation.COPY, source, (lease) -> {
 			SftpClient sftp = lease.sftp();
 			String from = file(lease, source);
@@ -848,12 +975,21 @@ public class SftpBackend implements StorageBackend {
 			long offset = 0;
 			for (int n = sftp.read(in, offset, chunk, 0, chunk.length); n >= 0; n = sftp.read(in, offset, chunk, 0,
 					chunk.length)) {
+				checkNotCancelled(cancelled, source);
 				sftp.write(temp.handle, offset, chunk, 0, n);
 				offset += n;
 			}
+			checkNotCancelled(cancelled, source);
 			publish(lease, target, temp, SftpMetadata.of(options), options);
 			return null;
 		});
+	}
+
+	/** Stops a copy whose subscriber went away: nobody waits for it, and it must not publish. */
+	private static void checkNotCancelled(AtomicBoolean cancelled, String source) {
+		if (cancelled.get()) {
+			throw new StorageException(ErrorKind.UNEXPECTED, "The copy of " + source + " was cancelled");
+		}
 	}
 
 	@Override
@@ -874,10 +1010,15 @@ public class SftpBackend implements StorageBackend {
 				if (current != null && current.isDirectory()) {
 					throw new StorageException(ErrorKind.ALREADY_EXISTS, "A directory exists at " + target);
 				}
+				SidecarBackup old = null;
+				boolean sidecarMoved = false;
 				if (this.settings.metadata()) {
+					// as in publish: the target's sidecar stays restorable until the data is renamed
+					old = (current != null) ? SidecarBackup.keep(lease, to) : SidecarBackup.none(to);
 					try {
 						RemoteFiles.renameReplacing(lease.channel(), SftpMetadata.sidecarOf(from),
 								SftpMetadata.sidecarOf(to));
+						sidecarMoved = true;
 					}
 					catch (SftpException ex) {
 						if (!SftpErrors.isNotFound(ex)) {
@@ -886,7 +1027,24 @@ public class SftpBackend implements StorageBackend {
 						RemoteFiles.removeQuietly(sftp, SftpMetadata.sidecarOf(to)); // the source had none
 					}
 				}
-				RemoteFiles.renameReplacing(lease.channel(), from, to);
+				try {
+					RemoteFiles.renameReplacing(lease.channel(), from, to);
+				}
+				catch (IOException | RuntimeException ex) {
+					if (sidecarMoved) {
+						try {
+							RemoteFiles.renameReplacing(lease.channel(), SftpMetadata.sidecarOf(to),
+									SftpMetadata.sidecarOf(from));
+						}
+						catch (IOException | RuntimeException undo) {
+							ex.addSuppressed(undo);
+						}
+					}
+					if (old != null) {
+						old.restore(lease, ex);
+					}
+					throw ex;
+				}
 			}
 			finally {
 				lock.unlock();

@@ -9,6 +9,8 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 import dev.objectstorage.ErrorKind;
@@ -35,6 +37,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.pool.InstrumentedPool;
+import reactor.pool.PoolAcquireTimeoutException;
 import reactor.pool.PoolBuilder;
 
 /**
@@ -43,7 +46,8 @@ import reactor.pool.PoolBuilder;
  * every blocking SFTP call runs.
  * <ul>
  * <li>The pool holds at most {@link SftpSettings#maxChannels()} channels; borrowers beyond that
- * wait in the pool's queue without blocking a thread (Reactor Pool). Channels are opened when
+ * wait in the pool's queue without blocking a thread (Reactor Pool), for at most
+ * {@link SftpSettings#acquireTimeout()}. Channels are opened when
  * needed, on the scheduler, and at most {@link SftpSettings#channelsPerSession()} share one
  * connection. A channel whose connection closed is discarded when it is next borrowed or returned.</li>
  * <li>The server's host key is checked against a {@code known_hosts} file (unless the settings
@@ -51,6 +55,9 @@ import reactor.pool.PoolBuilder;
  * permission errors.</li>
  * <li>SFTP version 3 is used with every server, the only version OpenSSH speaks, so that the
  * backend behaves the same everywhere; OpenSSH's extensions fill the gaps.</li>
+ * <li>No network I/O runs while the connector's monitor is held, and channels are closed on the
+ * scheduler: a caller's thread (maybe an event loop) that borrows or returns a channel never
+ * waits for a connection being opened or closed.</li>
  * </ul>
  */
 final class SftpConnector implements AutoCloseable {
@@ -73,6 +80,15 @@ final class SftpConnector implements AutoCloseable {
 
 	/** Open connections and how many channels each carries; guarded by {@code this}. */
 	private final List<SessionSlot> sessions = new ArrayList<>();
+
+	/** Whether {@link #close()} was called; guarded by {@code this}. */
+	private boolean closed;
+
+	/**
+	 * Serialises resolving the root (network I/O): a lock of its own, not the connector's monitor,
+	 * so that returning a channel never waits for it. Only the scheduler's threads take it.
+	 */
+	private final ReentrantLock rootLock = new ReentrantLock();
 
 	private volatile @Nullable String root;
 
@@ -111,7 +127,11 @@ final class SftpConnector implements AutoCloseable {
 			.sizeBetween(0, settings.maxChannels())
 			.maxPendingAcquireUnbounded()
 			.evictionPredicate((channel, metadata) -> !channel.isOpen())
-			.destroyHandler((channel) -> Mono.fromRunnable(channel::close))
+			// the pool destroys a channel on the thread that borrows or returns it: hand the closing
+			// to the scheduler so that a caller's thread never does it (inline once the scheduler is gone)
+			.destroyHandler((channel) -> Mono.<Void>fromRunnable(channel::close)
+				.subscribeOn(this.scheduler)
+				.onErrorResume(RejectedExecutionException.class, (ex) -> Mono.<Void>fromRunnable(channel::close)))
 			.buildPool();
 	}
 
@@ -155,11 +175,26 @@ final class SftpConnector implements AutoCloseable {
 	}
 
 	/**
-	 * Borrows a channel, waiting (without blocking) while all are in use.
-	 * @return the lease; whoever subscribes releases it
+	 * Borrows a channel, waiting (without blocking) while all are in use, for at most
+	 * {@link SftpSettings#acquireTimeout()}: an operation that holds a channel while it waits for
+	 * another operation of this backend (a write whose content is a read of it) would otherwise wait
+	 * forever once all channels are taken.
+	 * @return the lease; whoever subscribes releases it; a {@link StorageException} of kind
+	 * {@link ErrorKind#TIMEOUT} if no channel became free in time
 	 */
 	Mono<Lease> acquire() {
-		return this.pool.acquire().map((ref) -> new Lease(ref, this.scheduler.createWorker()));
+		return this.pool.acquire(this.settings.acquireTimeout())
+			.onErrorMap(PoolAcquireTimeoutException.class, this::allChannelsBusy)
+			.map((ref) -> new Lease(ref, this.scheduler.createWorker()));
+	}
+
+	private StorageException allChannelsBusy(PoolAcquireTimeoutException ex) {
+		int max = this.settings.maxChannels();
+		return new StorageException(ErrorKind.TIMEOUT, "All " + max + " SFTP channels to " + target()
+				+ " were busy for " + this.settings.acquireTimeout() + " (acquireTimeout): raise maxChannels (" + max
+				+ "), or do not consume a read of this backend inside one of its operations (a write whose content"
+				+ " is a read of the same backend holds a channel while the read waits for one)", null, null, null,
+				true, ex);
 	}
 
 	/** The scheduler of the blocking SFTP calls. */
@@ -199,25 +234,56 @@ final class SftpConnector implements AutoCloseable {
 		}
 	}
 
-	/** A connection with room for one more channel, opening one if needed. */
-	private synchronized SessionSlot slotForNewChannel() throws IOException {
-		for (SessionSlot slot : this.sessions) {
-			if (slot.session.isOpen() && slot.channels < this.settings.channelsPerSession()) {
-				slot.channels++;
+	/**
+	 * A connection with room for one more channel, opening one if needed. The monitor is held only
+	 * to pick or register a connection, never while connecting (TCP, key exchange, authentication):
+	 * {@link #channelClosed} takes it on whatever thread returns a channel. Two threads that connect
+	 * at once open two connections; each carries at most {@code channelsPerSession} channels still.
+	 */
+	private SessionSlot slotForNewChannel() throws IOException {
+		synchronized (this) {
+			checkOpen();
+			for (SessionSlot slot : this.sessions) {
+				if (slot.session.isOpen() && slot.channels < this.settings.channelsPerSession()) {
+					slot.channels++;
+					return slot;
+				}
+			}
+		}
+		ClientSession session = connect();
+		synchronized (this) {
+			if (!this.closed) {
+				SessionSlot slot = new SessionSlot(session);
+				slot.channels = 1;
+				this.sessions.add(slot);
 				return slot;
 			}
 		}
-		SessionSlot slot = new SessionSlot(connect());
-		slot.channels = 1;
-		this.sessions.add(slot);
-		return slot;
+		session.close(true); // the backend was closed while connecting
+		throw closedError();
 	}
 
-	synchronized void channelClosed(SessionSlot slot) {
-		slot.channels--;
-		if (slot.channels <= 0) {
-			this.sessions.remove(slot);
-			slot.session.close(false); // graceful and asynchronous
+	private synchronized void checkOpen() {
+		if (this.closed) {
+			throw closedError();
+		}
+	}
+
+	private static StorageException closedError() {
+		return new StorageException(ErrorKind.UNEXPECTED, "The SFTP backend is closed");
+	}
+
+	void channelClosed(SessionSlot slot) {
+		boolean last;
+		synchronized (this) {
+			slot.channels--;
+			last = slot.channels <= 0;
+			if (last) {
+				this.sessions.remove(slot);
+			}
+		}
+		if (last) {
+			slot.session.close(false); // graceful and asynchronous; outside the monitor all the same
 		}
 	}
 
@@ -257,10 +323,19 @@ final class SftpConnector implements AutoCloseable {
 	}
 
 	/** Resolves the root to an absolute path, creating it if allowed; once per backend. */
-	private synchronized void resolveRoot(SftpClient sftp) throws IOException {
-		if (this.root != null) {
-			return;
+	private void resolveRoot(SftpClient sftp) throws IOException {
+		this.rootLock.lock();
+		try {
+			if (this.root == null) {
+				this.root = findRoot(sftp);
+			}
 		}
+		finally {
+			this.rootLock.unlock();
+		}
+	}
+
+	private String findRoot(SftpClient sftp) throws IOException {
 		String configured = this.settings.root();
 		String path;
 		if (configured.startsWith("/")) {
@@ -282,7 +357,7 @@ final class SftpConnector implements AutoCloseable {
 			throw new StorageException(ErrorKind.CONFIG_INVALID,
 					"The SFTP root " + path + " on " + target() + " is not a directory (point root at a directory)");
 		}
-		this.root = path;
+		return path;
 	}
 
 	/**
@@ -306,18 +381,34 @@ final class SftpConnector implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Closes the connections and stops the scheduler. SFTP calls in flight fail (their connection
+	 * is gone) and the tasks queued behind them still run, so that every operation in progress ends
+	 * with an error and its clean-up runs instead of being dropped; new tasks are refused.
+	 */
 	@Override
 	public void close() {
-		this.pool.disposeLater().subscribe(null, (ex) -> {
-		});
+		List<SessionSlot> open;
 		synchronized (this) {
-			for (SessionSlot slot : this.sessions) {
-				slot.session.close(true);
+			if (this.closed) {
+				return;
 			}
+			this.closed = true;
+			open = new ArrayList<>(this.sessions);
 			this.sessions.clear();
 		}
+		this.pool.disposeLater().subscribe(null, (ex) -> {
+		});
+		for (SessionSlot slot : open) {
+			slot.session.close(true);
+		}
 		this.client.stop();
-		this.scheduler.dispose();
+		// graceful: queued tasks run (and fail fast) rather than vanish with their subscribers waiting;
+		// forced after a while in case a call does not notice the closed connection
+		this.scheduler.disposeGracefully()
+			.timeout(java.time.Duration.ofSeconds(10))
+			.onErrorResume((ex) -> Mono.fromRunnable(this.scheduler::dispose))
+			.subscribe();
 	}
 
 	/** One SSH connection and how many channels it carries. */

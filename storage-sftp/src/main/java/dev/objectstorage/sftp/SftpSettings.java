@@ -41,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  * default, {@code MaxSessions}); more channels open more connections
  * @param connectTimeout how long to wait for the TCP connection and the key exchange
  * @param authTimeout how long to wait for authentication
+ * @param acquireTimeout how long an operation waits for a free channel when all
+ * {@code maxChannels} are in use before it fails with {@link ErrorKind#TIMEOUT}: a bound, so that
+ * an operation that waits for another one of the same backend while holding a channel (a write
+ * whose content is a read of this backend) fails instead of waiting forever
  * @param readChunkSize the size of the buffers reads emit unless a read asks for another, and of
  * each SFTP read request (servers may answer with less: OpenSSH up to 255 KiB, MINA SSHD 63 KiB)
  * @param metadata whether to keep a small hidden sidecar file ({@code .os-meta.<name>}) next to each
@@ -51,7 +55,8 @@ import org.jspecify.annotations.Nullable;
 public record SftpSettings(String host, int port, String username, @Nullable String password,
 		@Nullable String privateKey, @Nullable Path privateKeyPath, @Nullable String privateKeyPassphrase,
 		@Nullable Path knownHosts, boolean acceptAnyHostKey, String root, boolean createRoot, int maxChannels,
-		int channelsPerSession, Duration connectTimeout, Duration authTimeout, int readChunkSize, boolean metadata) {
+		int channelsPerSession, Duration connectTimeout, Duration authTimeout, Duration acquireTimeout,
+		int readChunkSize, boolean metadata) {
 
 	/** The default SSH port. */
 	public static final int DEFAULT_PORT = 22;
@@ -67,6 +72,9 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 
 	/** The default connect and authentication timeout: 10 seconds. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+	/** The default wait for a free channel: 30 seconds. */
+	public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
 
 	private static final String MASK = "******";
 
@@ -98,6 +106,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 		}
 		requirePositive("connectTimeout", connectTimeout);
 		requirePositive("authTimeout", authTimeout);
+		requirePositive("acquireTimeout", acquireTimeout);
 		if (readChunkSize < 1024 || readChunkSize > 16 * 1024 * 1024) {
 			throw invalid("readChunkSize must be between 1 KiB and 16 MiB, was " + readChunkSize);
 		}
@@ -106,7 +115,8 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 	/**
 	 * A builder with the defaults: port 22, strict host key checking against
 	 * {@code ~/.ssh/known_hosts}, the login directory as root (created if missing), 8 channels, 4 per
-	 * connection, 10 second timeouts, 64 KiB reads, metadata sidecars on.
+	 * connection, 10 second connect and authentication timeouts, 30 seconds of waiting for a free
+	 * channel, 64 KiB reads, metadata sidecars on.
 	 * @return a new builder
 	 */
 	public static Builder builder() {
@@ -160,7 +170,8 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 				+ this.knownHosts + ", acceptAnyHostKey=" + this.acceptAnyHostKey + ", root=" + this.root
 				+ ", createRoot=" + this.createRoot + ", maxChannels=" + this.maxChannels + ", channelsPerSession="
 				+ this.channelsPerSession + ", connectTimeout=" + this.connectTimeout + ", authTimeout="
-				+ this.authTimeout + ", readChunkSize=" + this.readChunkSize + ", metadata=" + this.metadata + "]";
+				+ this.authTimeout + ", acquireTimeout=" + this.acquireTimeout + ", readChunkSize="
+				+ this.readChunkSize + ", metadata=" + this.metadata + "]";
 	}
 
 	private static String mask(@Nullable String secret) {
@@ -200,6 +211,8 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 
 		private Duration authTimeout = DEFAULT_TIMEOUT;
 
+		private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
+
 		private int readChunkSize = DEFAULT_READ_CHUNK_SIZE;
 
 		private boolean metadata = true;
@@ -223,6 +236,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 			this.channelsPerSession = settings.channelsPerSession;
 			this.connectTimeout = settings.connectTimeout;
 			this.authTimeout = settings.authTimeout;
+			this.acquireTimeout = settings.acquireTimeout;
 			this.readChunkSize = settings.readChunkSize;
 			this.metadata = settings.metadata;
 		}
@@ -319,6 +333,15 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 			return this;
 		}
 
+		/**
+		 * How long an operation waits for a free channel before failing with
+		 * {@link ErrorKind#TIMEOUT} (30 s).
+		 */
+		public Builder acquireTimeout(Duration acquireTimeout) {
+			this.acquireTimeout = acquireTimeout;
+			return this;
+		}
+
 		/** The read chunk size (64 KiB). */
 		public Builder readChunkSize(int readChunkSize) {
 			this.readChunkSize = readChunkSize;
@@ -341,7 +364,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 					Objects.requireNonNullElse(this.username, ""), this.password, this.privateKey, this.privateKeyPath,
 					this.privateKeyPassphrase, this.knownHosts, this.acceptAnyHostKey, this.root, this.createRoot,
 					this.maxChannels, this.channelsPerSession, this.connectTimeout, this.authTimeout,
-					this.readChunkSize, this.metadata);
+					this.acquireTimeout, this.readChunkSize, this.metadata);
 		}
 
 	}

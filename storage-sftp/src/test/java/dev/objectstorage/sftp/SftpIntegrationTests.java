@@ -12,7 +12,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -24,16 +28,22 @@ import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
+import dev.objectstorage.tck.LeakTrackingBufferFactory;
 import dev.objectstorage.tck.StorageTck;
 import org.apache.sshd.sftp.client.FullAccessSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -375,8 +385,215 @@ class SftpIntegrationTests {
 		StorageException badKey = catchThrowableOfType(StorageException.class,
 				() -> new SftpBackend(settings.toBuilder().password(null).privateKey("not a key").build()));
 		assertThat(badKey.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
+		assertThat(settings.acquireTimeout()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(settings.toBuilder().acquireTimeout(Duration.ofSeconds(2)).build().acquireTimeout())
+			.isEqualTo(Duration.ofSeconds(2));
+		StorageException badAcquireTimeout = catchThrowableOfType(StorageException.class,
+				() -> settings.toBuilder().acquireTimeout(Duration.ZERO).build());
+		assertThat(badAcquireTimeout.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
+		assertThat(badAcquireTimeout.getMessage()).contains("acquireTimeout");
 		try (SftpBackend backend = new SftpBackend(settings.toBuilder().root("/srv/data").build())) {
 			assertThat(backend.location()).isEqualTo("sftp://u@example.com:22/srv/data");
+		}
+	}
+
+	/** Polls until the condition holds or the time is up; the caller asserts afterwards. */
+	private static void await(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+	}
+
+	private static boolean hasFilesNamed(Path directory, String prefix) {
+		try {
+			return !filesNamed(directory, prefix).isEmpty();
+		}
+		catch (IOException | java.io.UncheckedIOException ex) {
+			return false; // a file vanished while walking: look again
+		}
+	}
+
+	@Test
+	void aWriteOfAReadOfTheSameBackendFailsInsteadOfWaitingForeverForAChannel() {
+		SftpSettings settings = server.settingsBuilder(root()).maxChannels(1).acquireTimeout(Duration.ofSeconds(1)).build();
+		try (ObjectStorage storage = storage(new SftpBackend(settings))) {
+			storage.write("nested/a", "a".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
+			long start = System.nanoTime();
+			// the write holds the only channel while its content (the read) waits for one
+			StorageException ex = catchThrowableOfType(StorageException.class,
+					() -> storage.write("nested/b", storage.read("nested/a")).block(Duration.ofSeconds(20)));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+			assertThat(ex).isNotNull();
+			assertThat(ex.kind()).isEqualTo(ErrorKind.TIMEOUT);
+			assertThat(ex.isTemporary()).isTrue();
+			assertThat(ex.getMessage()).contains("All 1 SFTP channels").contains("PT1S").contains("maxChannels");
+			// every channel came back: the backend still works
+			storage.write("nested/c", "c".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
+			assertThat(new String(read(storage, "nested/c"), StandardCharsets.UTF_8)).isEqualTo("c");
+			assertThat(storage.exists("nested/b").block(TIMEOUT)).isFalse();
+		}
+	}
+
+	@Test
+	void brokenChannelsAreClosedOnTheBackendsThreads() throws Exception {
+		Set<String> closes = ConcurrentHashMap.newKeySet();
+		UnaryOperator<SftpClient> recording = (client) -> (SftpClient) Proxy.newProxyInstance(
+				SftpIntegrationTests.class.getClassLoader(), new Class<?>[] { FullAccessSftpClient.class },
+				(proxy, method, args) -> {
+					if (method.getName().equals("close") && method.getParameterCount() == 0) {
+						closes.add(Thread.currentThread().getName());
+					}
+					try {
+						return method.invoke(client, args);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
+		try (EmbeddedSftpServer dedicated = EmbeddedSftpServer.start()) {
+			SftpBackend backend = new SftpBackend(dedicated.settings(root()), DefaultDataBufferFactory.sharedInstance,
+					recording);
+			try (ObjectStorage storage = storage(backend)) {
+				storage.write("evict/a", "a".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
+				dedicated.disconnectAll();
+				Thread.sleep(500); // the client notices the closed connection: the idle channel is evicted when borrowed
+				for (int attempt = 0; attempt < 3; attempt++) {
+					try {
+						Mono.defer(() -> storage.stat("evict/a")).subscribeOn(Schedulers.parallel()).block(TIMEOUT);
+						break;
+					}
+					catch (StorageException ex) {
+						assertThat(ex.isTemporary()).isTrue();
+					}
+				}
+				await(Duration.ofSeconds(10), () -> !closes.isEmpty());
+				assertThat(closes).isNotEmpty().allSatisfy((thread) -> assertThat(thread).startsWith("sftp-127.0.0.1"));
+			}
+		}
+	}
+
+	@Test
+	void closingTheBackendDuringAWriteFailsTheWriteAndReleasesItsBuffers() throws Exception {
+		LeakTrackingBufferFactory buffers = new LeakTrackingBufferFactory();
+		SftpBackend backend = new SftpBackend(server.settings(root()));
+		try (ObjectStorage storage = storage(backend)) {
+			Sinks.Many<DataBuffer> content = Sinks.many().unicast().onBackpressureBuffer();
+			AtomicReference<Throwable> error = new AtomicReference<>();
+			CountDownLatch done = new CountDownLatch(1);
+			storage.write("closing/a", content.asFlux()).subscribe(null, (ex) -> {
+				error.set(ex);
+				done.countDown();
+			}, done::countDown);
+			content.tryEmitNext(buffers.wrap(StorageTck.randomBytes(8192, 11)));
+			await(Duration.ofSeconds(10), () -> buffers.unreleased() == 0); // written (and released)
+			assertThat(buffers.unreleased()).isZero();
+			backend.close();
+			// the next buffer's task is refused: the write must end rather than wait for it forever
+			content.tryEmitNext(buffers.wrap(StorageTck.randomBytes(8192, 12)));
+			assertThat(done.await(10, TimeUnit.SECONDS)).as("the write ended").isTrue();
+			assertThat(error.get()).isInstanceOf(StorageException.class).hasMessageContaining("closed");
+			buffers.assertAllReleased(Duration.ofSeconds(5));
+		}
+	}
+
+	@Test
+	void cancelledCopyStopsAndPublishesNothing() throws Exception {
+		String root = root();
+		SftpSettings settings = server.settingsBuilder(root).readChunkSize(4096).build();
+		try (ObjectStorage storage = storage(new SftpBackend(settings))) {
+			byte[] data = StorageTck.randomBytes(16 * 1024 * 1024, 13);
+			storage.write("copy/source", chunks(data, 256 * 1024)).block(TIMEOUT);
+			Path directory = server.directory().resolve(root.substring(1)).resolve("copy");
+			Disposable copy = storage.copy("copy/source", "copy/target").subscribe();
+			await(Duration.ofSeconds(10), () -> hasFilesNamed(directory, ".os-tmp-"));
+			assertThat(hasFilesNamed(directory, ".os-tmp-")).as("the copy in progress has a temporary file").isTrue();
+			copy.dispose();
+			await(Duration.ofSeconds(30), () -> !hasFilesNamed(directory, ".os-tmp-"));
+			assertThat(filesNamed(directory, ".os-tmp-")).isEmpty();
+			assertThat(directory.resolve("target")).doesNotExist();
+			assertThat(storage.exists("copy/target").block(TIMEOUT)).isFalse();
+		}
+	}
+
+	@Test
+	void theCallersContextReachesTheContent() {
+		try (ObjectStorage storage = storage(new SftpBackend(server.settings(root())))) {
+			Flux<DataBuffer> content = Flux
+				.deferContextual((context) -> Flux.just(context.getOrDefault("tenant", "none")))
+				.map((tenant) -> DefaultDataBufferFactory.sharedInstance.wrap(tenant.getBytes(StandardCharsets.UTF_8)));
+			storage.write("context/a", content).contextWrite(Context.of("tenant", "acme")).block(TIMEOUT);
+			assertThat(new String(read(storage, "context/a"), StandardCharsets.UTF_8)).isEqualTo("acme");
+		}
+	}
+
+	/**
+	 * A client whose renames onto data files (not onto hidden files) fail while {@code fail} is set,
+	 * with the posix-rename extension too: a publication that fails after its sidecar moved.
+	 */
+	private static UnaryOperator<SftpClient> failingDataRenames(AtomicBoolean fail) {
+		return (client) -> (SftpClient) Proxy.newProxyInstance(SftpIntegrationTests.class.getClassLoader(),
+				new Class<?>[] { FullAccessSftpClient.class }, (proxy, method, args) -> {
+					if (method.getName().equals("rename")) {
+						failIfData(fail, (String) args[1]);
+					}
+					Object result;
+					try {
+						result = method.invoke(client, args);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+					if (result instanceof OpenSSHPosixRenameExtension rename) {
+						return Proxy.newProxyInstance(SftpIntegrationTests.class.getClassLoader(),
+								new Class<?>[] { OpenSSHPosixRenameExtension.class }, (p, m, a) -> {
+									if (m.getName().equals("posixRename")) {
+										failIfData(fail, (String) a[1]);
+									}
+									try {
+										return m.invoke(rename, a);
+									}
+									catch (InvocationTargetException ex) {
+										throw ex.getCause();
+									}
+								});
+					}
+					return result;
+				});
+	}
+
+	private static void failIfData(AtomicBoolean fail, String target) throws SftpException {
+		if (fail.get() && !target.substring(target.lastIndexOf('/') + 1).startsWith(".os-")) {
+			throw new SftpException(SftpConstants.SSH_FX_FAILURE, "injected failure of the data rename");
+		}
+	}
+
+	@Test
+	void aFailedOverwriteOrRenameKeepsTheOldVersionsMetadata() throws IOException {
+		String root = root();
+		AtomicBoolean fail = new AtomicBoolean();
+		SftpBackend backend = new SftpBackend(server.settings(root), DefaultDataBufferFactory.sharedInstance,
+				failingDataRenames(fail));
+		try (ObjectStorage storage = storage(backend)) {
+			ObjectMetadata first = storage
+				.write("keep/a", text("first"), WriteOptions.defaults().withContentType("text/plain"))
+				.block(TIMEOUT);
+			storage.write("keep/b", text("bee"), WriteOptions.defaults().withContentType("text/csv")).block(TIMEOUT);
+			fail.set(true);
+			StorageException overwrite = catchThrowableOfType(StorageException.class, () -> storage
+				.write("keep/a", text("second version"), WriteOptions.defaults().withContentType("application/json"))
+				.block(TIMEOUT));
+			assertThat(overwrite).isNotNull();
+			StorageException rename = catchThrowableOfType(StorageException.class,
+					() -> storage.rename("keep/b", "keep/a").block(TIMEOUT));
+			assertThat(rename).isNotNull();
+			fail.set(false);
+			ObjectMetadata a = storage.stat("keep/a").block(TIMEOUT);
+			assertThat(a.contentType()).isEqualTo("text/plain");
+			assertThat(a.etag()).isEqualTo(first.etag());
+			assertThat(new String(read(storage, "keep/a"), StandardCharsets.UTF_8)).isEqualTo("first");
+			assertThat(storage.stat("keep/b").block(TIMEOUT).contentType()).isEqualTo("text/csv");
+			assertThat(filesNamed(server.directory().resolve(root.substring(1)), ".os-tmp-")).isEmpty();
 		}
 	}
 
