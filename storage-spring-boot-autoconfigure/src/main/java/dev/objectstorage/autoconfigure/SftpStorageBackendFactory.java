@@ -17,7 +17,7 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 
 	private static final List<String> SETTINGS = List.of("host", "port", "username", "privateKeyPassphrase",
 			"privateKeyPath", "privateKey", "password", "knownHosts", "root", "maxChannels", "channelsPerSession",
-			"connectTimeout", "authTimeout", "readChunkSize");
+			"connectTimeout", "authTimeout", "acquireTimeout", "readChunkSize");
 
 	@Override
 	public String type() {
@@ -58,6 +58,7 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 			.channelsPerSession(sftp.getChannelsPerSession())
 			.connectTimeout(sftp.getConnectTimeout())
 			.authTimeout(sftp.getAuthTimeout())
+			.acquireTimeout(sftp.getAcquireTimeout())
 			.readChunkSize((int) Math.min(readChunkSize, Integer.MAX_VALUE))
 			.metadata(sftp.isMetadata())
 			.build());

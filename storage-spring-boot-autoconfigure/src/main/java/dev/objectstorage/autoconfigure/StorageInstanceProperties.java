@@ -696,6 +696,12 @@ public class StorageInstanceProperties {
 		private Duration authTimeout = Duration.ofSeconds(10);
 
 		/**
+		 * How long an operation waits for a free channel when all max-channels are busy before it
+		 * fails with a timeout.
+		 */
+		private Duration acquireTimeout = Duration.ofSeconds(30);
+
+		/**
 		 * Size of each SFTP read request and of the buffers reads emit.
 		 */
 		private DataSize readChunkSize = DataSize.ofKilobytes(64);
@@ -825,6 +831,14 @@ public class StorageInstanceProperties {
 
 		public void setAuthTimeout(Duration authTimeout) {
 			this.authTimeout = authTimeout;
+		}
+
+		public Duration getAcquireTimeout() {
+			return this.acquireTimeout;
+		}
+
+		public void setAcquireTimeout(Duration acquireTimeout) {
+			this.acquireTimeout = acquireTimeout;
 		}
 
 		public DataSize getReadChunkSize() {
