@@ -24,12 +24,15 @@ package dev.objectstorage;
  * @param presignWrite pre-signed URLs that let a plain HTTP {@code PUT} write an object (Azure, for
  * one, needs an extra header on such a {@code PUT}, so it signs reads only)
  * @param lastModified stat and list report modification times
+ * @param segmentsEndingInDot paths may have segments that end in {@code .} (Azure Blob Storage drops
+ * such dots, so that {@code a.} would alias {@code a}; where this is off such paths are refused with
+ * {@link ErrorKind#INVALID_INPUT})
  */
 public record Capabilities(boolean readWithRange, boolean readWithIfMatch, boolean readWithIfNoneMatch,
 		boolean writeWithIfNotExists, boolean writeWithIfMatch, boolean writeWithContentType,
 		boolean writeWithUserMetadata, boolean writeWithCacheControl, boolean writeWithContentDisposition,
 		boolean listWithRecursive, boolean listWithStartAfter, boolean deleteBatch, boolean copy, boolean rename,
-		boolean presignRead, boolean presignWrite, boolean lastModified) {
+		boolean presignRead, boolean presignWrite, boolean lastModified, boolean segmentsEndingInDot) {
 
 	/**
 	 * A builder with everything off.
@@ -49,6 +52,7 @@ public record Capabilities(boolean readWithRange, boolean readWithIfMatch, boole
 		b.writeWithIfNotExists = b.writeWithIfMatch = b.writeWithContentType = b.writeWithUserMetadata = true;
 		b.writeWithCacheControl = b.writeWithContentDisposition = true;
 		b.listWithRecursive = b.listWithStartAfter = b.copy = b.rename = b.lastModified = true;
+		b.segmentsEndingInDot = true;
 		return b;
 	}
 
@@ -66,7 +70,7 @@ public record Capabilities(boolean readWithRange, boolean readWithIfMatch, boole
 		private boolean readWithRange, readWithIfMatch, readWithIfNoneMatch, writeWithIfNotExists, writeWithIfMatch,
 				writeWithContentType, writeWithUserMetadata, writeWithCacheControl, writeWithContentDisposition,
 				listWithRecursive, listWithStartAfter, deleteBatch, copy, rename, presignRead, presignWrite,
-				lastModified;
+				lastModified, segmentsEndingInDot;
 
 		private Builder() {
 		}
@@ -108,12 +112,14 @@ public record Capabilities(boolean readWithRange, boolean readWithIfMatch, boole
 
 		public Builder lastModified(boolean v) { this.lastModified = v; return this; }
 
+		public Builder segmentsEndingInDot(boolean v) { this.segmentsEndingInDot = v; return this; }
+
 		public Capabilities build() {
 			return new Capabilities(this.readWithRange, this.readWithIfMatch, this.readWithIfNoneMatch,
 					this.writeWithIfNotExists, this.writeWithIfMatch, this.writeWithContentType,
 					this.writeWithUserMetadata, this.writeWithCacheControl, this.writeWithContentDisposition,
 					this.listWithRecursive, this.listWithStartAfter, this.deleteBatch, this.copy, this.rename,
-					this.presignRead, this.presignWrite, this.lastModified);
+					this.presignRead, this.presignWrite, this.lastModified, this.segmentsEndingInDot);
 		}
 
 	}

@@ -80,7 +80,7 @@ final class DefaultObjectStorage implements ObjectStorage {
 		requireNonNull(path, "path");
 		requireNonNull(options, "options");
 		return Flux.defer(() -> {
-			String p = ObjectPaths.object(path);
+			String p = object(path);
 			if (options.hasRange()) {
 				require(this.capabilities.readWithRange(), "range reads");
 			}
@@ -147,7 +147,7 @@ final class DefaultObjectStorage implements ObjectStorage {
 			TrackedContent tracked = new TrackedContent(content);
 			String p;
 			try {
-				p = ObjectPaths.object(path);
+				p = object(path);
 				checkWriteOptions(options);
 			}
 			catch (StorageException ex) {
@@ -159,6 +159,36 @@ final class DefaultObjectStorage implements ObjectStorage {
 				.doOnCancel(() -> tracked.discardIfUnused().subscribe())
 				.onErrorMap((ex) -> error(ex, Operation.WRITE, p));
 		}).onErrorMap((ex) -> error(ex, Operation.WRITE, null));
+	}
+
+	/** A normalised object path the backend can hold (see {@link Capabilities#segmentsEndingInDot()}). */
+	private String object(String path) {
+		return checkSegments(ObjectPaths.object(path));
+	}
+
+	private String object(String path, String argument) {
+		return checkSegments(ObjectPaths.object(path, argument));
+	}
+
+	private String prefix(String prefix) {
+		String p = ObjectPaths.prefix(prefix);
+		int end = p.lastIndexOf('/');
+		if (end > 0) {
+			checkSegments(p.substring(0, end)); // the last segment of a prefix may be incomplete
+		}
+		return p;
+	}
+
+	private String checkSegments(String path) {
+		if (!this.capabilities.segmentsEndingInDot()) {
+			for (int i = 0; i < path.length(); i++) {
+				if (path.charAt(i) == '.' && (i + 1 == path.length() || path.charAt(i + 1) == '/')) {
+					throw StorageException.invalidInput("'" + path + "' has a segment that ends in '.', which "
+							+ this.backend.scheme() + " cannot hold (it drops the dot)");
+				}
+			}
+		}
+		return path;
 	}
 
 	private void checkWriteOptions(WriteOptions options) {
@@ -188,7 +218,7 @@ final class DefaultObjectStorage implements ObjectStorage {
 	public Mono<ObjectMetadata> stat(String path) {
 		requireNonNull(path, "path");
 		return Mono.defer(() -> {
-			String p = ObjectPaths.object(path);
+			String p = object(path);
 			return this.backend.stat(p).onErrorMap((ex) -> error(ex, Operation.STAT, p));
 		}).onErrorMap((ex) -> error(ex, Operation.STAT, null));
 	}
@@ -204,7 +234,7 @@ final class DefaultObjectStorage implements ObjectStorage {
 	public Mono<Void> delete(String path) {
 		requireNonNull(path, "path");
 		return Mono.defer(() -> {
-			String p = ObjectPaths.object(path);
+			String p = object(path);
 			return this.backend.delete(p).onErrorMap((ex) -> error(ex, Operation.DELETE, p));
 		}).onErrorMap((ex) -> error(ex, Operation.DELETE, null));
 	}
@@ -228,7 +258,7 @@ final class DefaultObjectStorage implements ObjectStorage {
 		requireNonNull(prefix, "prefix");
 		requireNonNull(options, "options");
 		return Flux.defer(() -> {
-			String p = ObjectPaths.prefix(prefix);
+			String p = prefix(prefix);
 			ListOptions opts = options;
 			if (options.recursive()) {
 				require(this.capabilities.listWithRecursive(), "recursive listings");
@@ -273,8 +303,8 @@ final class DefaultObjectStorage implements ObjectStorage {
 		requireNonNull(source, "source");
 		requireNonNull(target, "target");
 		return Mono.defer(() -> {
-			String s = ObjectPaths.object(source, "source");
-			String t = ObjectPaths.object(target, "target");
+			String s = object(source, "source");
+			String t = object(target, "target");
 			boolean copy = operation == Operation.COPY;
 			require(copy ? this.capabilities.copy() : this.capabilities.rename(), operation.id());
 			Mono<Void> result;
@@ -304,7 +334,7 @@ final class DefaultObjectStorage implements ObjectStorage {
 		requireNonNull(path, "path");
 		requireNonNull(expiresIn, "expiresIn");
 		return Mono.defer(() -> {
-			String p = ObjectPaths.object(path);
+			String p = object(path);
 			if (expiresIn.isNegative() || expiresIn.isZero()) {
 				throw StorageException.invalidInput("expiresIn must be positive, was " + expiresIn);
 			}
@@ -348,7 +378,7 @@ final class DefaultObjectStorage implements ObjectStorage {
 	@Override
 	public Resource resource(String path) {
 		requireNonNull(path, "path");
-		String p = ObjectPaths.object(path);
+		String p = object(path);
 		Path file = this.backend.localFile(p);
 		if (file != null) {
 			return new FileSystemResource(file);

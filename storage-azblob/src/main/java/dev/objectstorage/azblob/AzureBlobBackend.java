@@ -22,6 +22,7 @@ import com.azure.storage.blob.models.DownloadRetryOptions;
 import com.azure.storage.blob.options.BlobBeginCopyOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import com.azure.storage.common.sas.SasProtocol;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
@@ -71,11 +72,11 @@ public class AzureBlobBackend implements StorageBackend {
 	 * {@code Put Blob} needs, so a plain HTTP {@code PUT} to it fails) and batch deletion (the SDK's
 	 * Blob Batch requests do not work against Azurite's path-style URLs, so they cannot be tested
 	 * here; {@code deleteAll} deletes one by one, eight at a time). Presigned reads (service SAS)
-	 * need the account key.
+	 * need the account key. Azure drops the dots that end a path segment, so such paths are refused.
 	 */
-	private static final Capabilities WITH_KEY = Capabilities.full().presignRead(true).build();
+	private static final Capabilities WITH_KEY = Capabilities.full().presignRead(true).segmentsEndingInDot(false).build();
 
-	private static final Capabilities WITHOUT_KEY = Capabilities.full().build();
+	private static final Capabilities WITHOUT_KEY = Capabilities.full().segmentsEndingInDot(false).build();
 
 	private final AzureBlobSettings settings;
 
@@ -98,7 +99,10 @@ public class AzureBlobBackend implements StorageBackend {
 	/**
 	 * A backend on the given container client (the application's, with its own credentials and HTTP
 	 * client), or on a client built from the settings when {@code container} is {@code null}. The
-	 * settings' container and prefix are then used for names only.
+	 * settings' container and prefix are then used for names only. Reads wrap the byte buffers the
+	 * client delivers without copying them, so a client built on the Netty HTTP client must keep its
+	 * default buffer copy ({@code NettyAsyncHttpClientBuilder.disableBufferCopy(false)}): without it
+	 * those buffers are views of pooled memory that is reused as soon as they are delivered.
 	 * @param settings the settings
 	 * @param container the application's container client, or {@code null}
 	 * @param bufferFactory the factory that wraps response bytes
@@ -193,7 +197,25 @@ public class AzureBlobBackend implements StorageBackend {
 	}
 
 	private BlobAsyncClient blob(String path) {
+		checkName(path, false);
 		return this.container.getBlobAsyncClient(blobName(path));
+	}
+
+	/**
+	 * Azure drops the dots at the end of each segment of a blob name, so {@code report.} would be
+	 * stored as, and overwrite, {@code report}; such names are refused instead (Azurite keeps them,
+	 * which is why the behaviour suite cannot show this).
+	 * @param path an object path, or a list prefix
+	 * @param prefix whether the path is a list prefix, whose last segment may be incomplete
+	 */
+	static void checkName(String path, boolean prefix) {
+		int end = prefix ? path.lastIndexOf('/') : path.length();
+		for (int i = 0; i < end; i++) {
+			if (path.charAt(i) == '.' && (i + 1 == end || path.charAt(i + 1) == '/')) {
+				throw StorageException.invalidInput("Azure Blob Storage drops the dots at the end of a path segment, so '"
+						+ path + "' would alias another name: end its segments with another character");
+			}
+		}
 	}
 
 	// ---------------------------------------------------------------- read
@@ -255,7 +277,8 @@ public class AzureBlobBackend implements StorageBackend {
 
 	@Override
 	public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
-		return this.writer.write(path, blob(path).getBlockBlobAsyncClient(), content, options)
+		// an invalid name fails before the content is subscribed to; ObjectStorage then releases it
+		return Mono.defer(() -> this.writer.write(path, blob(path).getBlockBlobAsyncClient(), content, options))
 			.onErrorMap((ex) -> AzureBlobErrors.map(ex, Operation.WRITE, path));
 	}
 
@@ -291,8 +314,10 @@ public class AzureBlobBackend implements StorageBackend {
 
 	@Override
 	public Flux<ObjectEntry> list(String prefix, ListOptions options) {
-		return AzureBlobLister.list(this.container, this.settings.prefix(), prefix, options)
-			.onErrorMap((ex) -> AzureBlobErrors.map(ex, Operation.LIST, prefix));
+		return Flux.defer(() -> {
+			checkName(prefix, true);
+			return AzureBlobLister.list(this.container, this.settings.prefix(), prefix, options);
+		}).onErrorMap((ex) -> AzureBlobErrors.map(ex, Operation.LIST, prefix));
 	}
 
 	// ---------------------------------------------------------------- copy, rename
@@ -341,8 +366,12 @@ public class AzureBlobBackend implements StorageBackend {
 	public Mono<URI> presignRead(String path, Duration expiresIn) {
 		return Mono.fromCallable(() -> {
 			BlobAsyncClient blob = blob(path);
-			String sas = blob.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plus(expiresIn),
-					new BlobSasPermission().setReadPermission(true)));
+			BlobServiceSasSignatureValues values = new BlobServiceSasSignatureValues(OffsetDateTime.now().plus(expiresIn),
+					new BlobSasPermission().setReadPermission(true));
+			if (blob.getBlobUrl().startsWith("https:")) {
+				values.setProtocol(SasProtocol.HTTPS_ONLY); // the URL is a credential: never over plain HTTP
+			}
+			String sas = blob.generateSas(values);
 			return URI.create(blob.getBlobUrl() + "?" + sas);
 		}).onErrorMap((ex) -> AzureBlobErrors.map(ex, Operation.PRESIGN_READ, path));
 	}

@@ -47,6 +47,11 @@ final class AzureBlobLister {
 		String startAfter = options.startAfter();
 		if (startAfter != null && PathOrder.compare(startAfter, prefix) >= 0) {
 			String from = safeStart(startAfter);
+			int slash = from.indexOf('/', prefix.length());
+			if (!options.recursive() && slash >= 0) {
+				// a hierarchical listing takes one level only in startFrom (Azure may refuse more)
+				from = from.substring(0, slash);
+			}
 			if (from.length() > prefix.length()) {
 				request.setStartFrom(root + from);
 			}
@@ -58,8 +63,17 @@ final class AzureBlobLister {
 		return Flux.defer(() -> {
 			PagedFlux<BlobItem> items = options.recursive() ? container.listBlobs(request)
 					: container.listBlobsByHierarchy("/", request);
-			return items.byPage(pageSize);
-		}).concatMapIterable((page) -> entries(page, root, after), 1);
+			// Azure has been seen to repeat a directory entry as the last of one page and the first of
+			// the next: drop an entry equal to the one before it
+			String[] last = new String[1];
+			return items.byPage(pageSize)
+				.concatMapIterable((page) -> entries(page, root, after), 1)
+				.filter((entry) -> {
+					boolean repeated = entry.path().equals(last[0]);
+					last[0] = entry.path();
+					return !repeated;
+				});
+		});
 	}
 
 	/** The longest start of {@code startAfter} on which UTF-16 and code point order agree. */

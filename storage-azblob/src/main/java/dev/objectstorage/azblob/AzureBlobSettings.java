@@ -89,6 +89,10 @@ public record AzureBlobSettings(@Nullable URI endpoint, @Nullable String account
 		if (accountKey != null && sasToken != null) {
 			throw invalid("accountKey", "and sasToken must not both be set");
 		}
+		if (endpoint != null && (endpoint.getRawQuery() != null || endpoint.getRawUserInfo() != null)) {
+			// a SAS in the endpoint would be shown wherever the endpoint is, and dropped by the client
+			throw invalid("endpoint", "must not have a query or user info (set a SAS with sasToken)");
+		}
 		if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
 			throw invalid("endpoint", "must be an absolute http(s) URL, was " + endpoint);
 		}

@@ -87,7 +87,9 @@ final class MetadataNames {
 			sb.append(decoded);
 			i += 2;
 		}
-		return sb.toString();
+		String key = sb.toString();
+		// only a name this library wrote decodes; another client's '_x' stays as it is
+		return encode(key).equals(n) ? key : n;
 	}
 
 	private static boolean isPlain(String key) {

@@ -1,6 +1,7 @@
 package dev.objectstorage.azblob;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -213,6 +214,30 @@ class AzureBlobIntegrationTests {
 		assertThat(MetadataNames.decode("Owner")).isEqualTo("owner");
 		assertThat(MetadataNames.decode("_foreign_name")).isEqualTo("_foreign_name");
 		assertThat(MetadataNames.decode("_x_41")).isEqualTo("_x_41");
+		// another client's name that starts with '_' but is no encoding of ours stays as it is
+		assertThat(MetadataNames.decode("_foo")).isEqualTo("_foo");
+		assertThat(MetadataNames.decode("__5ffoo")).isEqualTo("_foo");
+	}
+
+	@Test
+	void pathSegmentsEndingInADotAreRefusedBecauseAzureDropsTheDot() {
+		try (ObjectStorage storage = storage(server.settings(prefix("dots")))) {
+			for (String path : List.of("report.", "v1./x", "a/b../c")) {
+				StorageException ex = catchThrowableOfType(StorageException.class,
+						() -> storage.write(path, "x".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT));
+				assertThat(ex.kind()).as(path).isEqualTo(ErrorKind.INVALID_INPUT);
+				assertThat(catchThrowableOfType(StorageException.class, () -> storage.stat(path).block(TIMEOUT)).kind())
+					.as(path).isEqualTo(ErrorKind.INVALID_INPUT);
+			}
+			assertThat(catchThrowableOfType(StorageException.class,
+					() -> storage.list("v1./", ListOptions.defaults()).collectList().block(TIMEOUT)).kind())
+				.isEqualTo(ErrorKind.INVALID_INPUT);
+			// dots elsewhere are fine, and a prefix may end in one (it matches 'v1.x' and the like)
+			storage.write("v1.x/.hidden/a.b", "ok".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
+			assertThat(storage.list("v1.", ListOptions.defaults().withRecursive(true)).map(ObjectEntry::path)
+				.collectList().block(TIMEOUT)).containsExactly("v1.x/.hidden/a.b");
+			storage.delete("v1.x/.hidden/a.b").block(TIMEOUT);
+		}
 	}
 
 	@Test
@@ -346,6 +371,10 @@ class AzureBlobIntegrationTests {
 				() -> settings.toBuilder().connectionString(server.connectionString()).build());
 		assertInvalid("accountKey", () -> settings.toBuilder().sasToken("sv=x&sig=y").build());
 		assertThat(settings.toBuilder().blockSize(1024).build().maxSingleUploadSize()).isEqualTo(1024);
+		StorageException sasInEndpoint = catchThrowableOfType(StorageException.class, () -> settings.toBuilder()
+			.endpoint(java.net.URI.create("http://127.0.0.1:1/devstoreaccount1?sv=1&sig=not-for-logs"))
+			.build());
+		assertThat(sasInEndpoint.getMessage()).contains("'endpoint'").doesNotContain("not-for-logs");
 	}
 
 	private static void assertInvalid(String property, Runnable build) {
