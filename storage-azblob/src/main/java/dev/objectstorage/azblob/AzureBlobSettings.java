@@ -39,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * {@code null} counts as empty)
  * @param blockSize the size of the blocks of a block upload in bytes
  * @param blocksInFlight how many blocks of one upload are staged at once. One upload holds at most
- * about {@code max(maxSingleUploadSize, blockSize * (blocksInFlight + 1))} bytes.
+ * about {@code max(maxSingleUploadSize, blockSize * (blocksInFlight + 2))} bytes (the blocks in flight, the one being cut and one
+ * completed block waiting its turn; the integration tests measure this bound).
  * @param maxSingleUploadSize writes of at most this many bytes are sent in one {@code Put Blob}
  * request; larger ones are staged block by block and committed with {@code Put Block List}. The
  * builder defaults it to the block size.

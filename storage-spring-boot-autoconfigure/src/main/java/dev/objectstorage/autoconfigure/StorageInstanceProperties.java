@@ -393,7 +393,7 @@ public class StorageInstanceProperties {
 
 		/**
 		 * How many blocks of one upload are sent at once. One upload holds about block-size times
-		 * (blocks-in-flight + 1) bytes in memory.
+		 * (blocks-in-flight + 2) bytes in memory.
 		 */
 		private int blocksInFlight = 4;
 
