@@ -174,8 +174,10 @@ final class WebDavWriter {
 							"the object changed during the write"));
 				}
 				if (attempt >= MAX_ATTEMPTS) {
-					return Mono.error(new DavStatusException("MOVE", status,
-							"the target kept changing (or stayed locked) during the write"));
+					// not the caller's condition that failed: a temporary conflict, worth retrying later
+					return Mono.error(new StorageException(ErrorKind.UNEXPECTED, "MOVE answered " + status
+							+ ": the target kept changing (or stayed locked) during the write", Operation.WRITE, path,
+							null, true, null));
 				}
 				return Mono.delay(pause(attempt))
 					.then(Mono.defer(() -> attempt(fullSource, fullTarget, path, options, attempt + 1)));
