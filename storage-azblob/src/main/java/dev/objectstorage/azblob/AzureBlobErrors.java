@@ -16,6 +16,9 @@ import dev.objectstorage.StorageException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Exceptions;
 
+import static dev.objectstorage.spi.Causes.hasCause;
+import static dev.objectstorage.spi.Causes.hasCauseNamed;
+
 /**
  * The one place where Azure Blob Storage errors become {@link StorageException}s: HTTP status and
  * Azure error code ({@code x-ms-error-code}) to {@link ErrorKind}, plus whether a retry may help.
@@ -139,24 +142,6 @@ final class AzureBlobErrors {
 		return ex instanceof TimeoutException || hasCause(ex, TimeoutException.class)
 				|| hasCauseNamed(ex, "ReadTimeoutException") || hasCauseNamed(ex, "WriteTimeoutException")
 				|| hasCauseNamed(ex, "HttpTimeoutException");
-	}
-
-	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
-		for (Throwable t = ex.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-			if (type.isInstance(t)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean hasCauseNamed(Throwable ex, String simpleName) {
-		for (Throwable t = ex; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
-			if (t.getClass().getSimpleName().equals(simpleName)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

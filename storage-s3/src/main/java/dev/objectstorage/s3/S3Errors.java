@@ -14,6 +14,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
+import static dev.objectstorage.spi.Causes.hasCause;
+import static dev.objectstorage.spi.Causes.hasCauseNamed;
+
 /**
  * The one place where S3 errors become {@link StorageException}s: HTTP status and S3 error code to
  * {@link ErrorKind}, plus whether a retry may help.
@@ -115,24 +118,6 @@ final class S3Errors {
 		return ex instanceof ApiCallTimeoutException || ex instanceof ApiCallAttemptTimeoutException
 				|| ex instanceof TimeoutException || hasCause(ex, TimeoutException.class)
 				|| hasCauseNamed(ex, "ReadTimeoutException") || hasCauseNamed(ex, "WriteTimeoutException");
-	}
-
-	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
-		for (Throwable t = ex.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-			if (type.isInstance(t)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean hasCauseNamed(Throwable ex, String simpleName) {
-		for (Throwable t = ex; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
-			if (t.getClass().getSimpleName().equals(simpleName)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

@@ -10,6 +10,9 @@ import dev.objectstorage.ErrorKind;
 import dev.objectstorage.Operation;
 import dev.objectstorage.StorageException;
 
+import static dev.objectstorage.spi.Causes.hasCause;
+import static dev.objectstorage.spi.Causes.hasCauseNamed;
+
 /**
  * The one place where WebDAV errors become {@link StorageException}s: HTTP status (and the method
  * that got it) to {@link ErrorKind}, network failures to temporary errors.
@@ -103,24 +106,6 @@ final class WebDavErrors {
 		return ex instanceof TimeoutException || hasCause(ex, TimeoutException.class)
 				|| hasCauseNamed(ex, "ReadTimeoutException") || hasCauseNamed(ex, "WriteTimeoutException")
 				|| hasCauseNamed(ex, "ConnectTimeoutException") || hasCauseNamed(ex, "PoolAcquireTimeoutException");
-	}
-
-	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
-		for (Throwable t = ex.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-			if (type.isInstance(t)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean hasCauseNamed(Throwable ex, String simpleName) {
-		for (Throwable t = ex; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
-			if (t.getClass().getSimpleName().equals(simpleName)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }
