@@ -1,7 +1,6 @@
 package dev.objectstorage.sftp;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,9 +54,12 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * and runs its blocking SFTP calls on the backend's own bounded scheduler, never on the caller's
  * thread; waiting for a channel blocks no thread. A read keeps its channel while it streams.</li>
  * <li>Reads stream the file in requests of {@link SftpSettings#readChunkSize()} as the subscriber
- * asks, from the range's offset; cancelling closes the file handle.</li>
+ * asks, from the range's offset, with up to {@link SftpSettings#requestsInFlight()} requests in
+ * flight (waiting for each answer would cost a network round trip per request); cancelling closes
+ * the file handle.</li>
  * <li>Writes go to a hidden temporary file ({@code .os-tmp-*}) in the target's directory (created
- * as needed), which is then renamed onto the target with OpenSSH's {@code posix-rename@openssh.com}
+ * as needed), with up to {@link SftpSettings#requestsInFlight()} write requests in flight, which is
+ * then renamed onto the target with OpenSSH's {@code posix-rename@openssh.com}
  * (an SFTP version 3 rename fails when the target exists). Readers see the old object or the whole
  * new one; a failed or cancelled write removes its temporary file.</li>
  * <li>SFTP has no entity tags, and modification times in whole seconds; content type, cache
@@ -223,7 +225,7 @@ public class SftpBackend implements StorageBackend {
 			.onErrorMap((ex) -> SftpErrors.map(ex, Operation.READ, path));
 	}
 
-	private FileReader openForRead(Lease lease, String path, ReadOptions options, ContextView context)
+	private RemoteReader openForRead(Lease lease, String path, ReadOptions options, ContextView context)
 			throws IOException {
 		String file = file(lease, path);
 		SftpClient sftp = lease.sftp();
@@ -256,96 +258,13 @@ public class SftpBackend implements StorageBackend {
 			ReadVersion.report(context, etag);
 		}
 		long length = Ranges.length(path, options, attributes.getSize());
-		return new FileReader(sftp, handle, options.offset(), length,
-				options.bufferSizeOr(this.settings.readChunkSize()), this.settings.readChunkSize(), this.bufferFactory);
-	}
-
-	/** Reads a file range into buffers sized to what is left, one buffer per pull. */
-	private static final class FileReader {
-
-		private final SftpClient sftp;
-
-		private final CloseableHandle handle;
-
-		private long position;
-
-		private long remaining;
-
-		private final int bufferSize;
-
-		private final int requestSize;
-
-		private final DataBufferFactory factory;
-
-		private byte @Nullable [] scratch;
-
-		FileReader(SftpClient sftp, CloseableHandle handle, long position, long remaining, int bufferSize,
-				int requestSize, DataBufferFactory factory) {
-			this.sftp = sftp;
-			this.handle = handle;
-			this.position = position;
-			this.remaining = remaining;
-			this.bufferSize = bufferSize;
-			this.requestSize = requestSize;
-			this.factory = factory;
-		}
-
-		@Nullable DataBuffer next() throws IOException {
-			int n = (int) Math.min(this.bufferSize, this.remaining);
-			if (n == 0) {
-				return null;
-			}
-			DataBuffer buffer = this.factory.allocateBuffer(n);
-			try {
-				int total = 0;
-				try (DataBuffer.ByteBufferIterator it = buffer.writableByteBuffers()) {
-					while (total < n && it.hasNext()) {
-						ByteBuffer target = it.next();
-						if (target.remaining() > n - total) {
-							target.limit(target.position() + (n - total));
-						}
-						while (target.hasRemaining()) {
-							int read = readInto(target, this.position + total);
-							total += read;
-						}
-					}
-				}
-				buffer.writePosition(buffer.writePosition() + total);
-				this.position += total;
-				this.remaining -= total;
-				return buffer;
-			}
-			catch (IOException | RuntimeException ex) {
-				DataBufferUtils.release(buffer);
-				throw ex;
-			}
-		}
-
-		private int readInto(ByteBuffer target, long offset) throws IOException {
-			int want = Math.min(target.remaining(), this.requestSize);
-			int read;
-			if (target.hasArray()) {
-				read = this.sftp.read(this.handle, offset, target.array(), target.arrayOffset() + target.position(),
-						want);
-				if (read > 0) {
-					target.position(target.position() + read);
-				}
-			}
-			else {
-				if (this.scratch == null) {
-					this.scratch = new byte[this.requestSize];
-				}
-				read = this.sftp.read(this.handle, offset, this.scratch, 0, want);
-				if (read > 0) {
-					target.put(this.scratch, 0, read);
-				}
-			}
-			if (read <= 0) {
-				throw new IOException("The file ended early: it was changed by another program while being read");
-			}
-			return read;
-		}
-
+		RemoteReader reader = new RemoteReader(lease.channel(), handle, options.offset(), length,
+				options.bufferSizeOr(this.settings.readChunkSize()), this.settings.readChunkSize(),
+				this.settings.requestsInFlight(), this.bufferFactory);
+		// before the handle is closed (clean-ups run last-in first-out): a cancelled read's answers
+		// still in flight must be taken off the channel before it goes back to the pool
+		lease.onRelease(reader::drain);
+		return reader;
 	}
 
 	// ---------------------------------------------------------------- write
@@ -385,7 +304,7 @@ public class SftpBackend implements StorageBackend {
 				return TempFile.failed(lease.sftp(), ex);
 			}
 		}
-		return TempFile.create(lease, file);
+		return TempFile.create(lease, file, this.settings.requestsInFlight());
 	}
 
 	private void checkCondition(Lease lease, String path, String file, @Nullable Attributes current,
@@ -514,9 +433,11 @@ public class SftpBackend implements StorageBackend {
 
 	/**
 	 * Streams a write's content into its temporary file, one buffer at a time: each buffer is
-	 * written on the lease's worker, and the next one is requested when it is written, so a slow
-	 * server slows the producer down. A buffer waits in the temporary file's queue until its turn; one
-	 * whose turn never comes (the write was cancelled or failed) is released by the clean-up.
+	 * sent on the lease's worker, and the next one is requested when it is sent; the answers are
+	 * awaited once the window of requests in flight is full, so a slow server slows the producer
+	 * down. A buffer waits in the temporary file's queue until its turn; one whose turn never comes
+	 * (the write was cancelled or failed) is released by the clean-up, which also takes the answers
+	 * to the requests still in flight.
 	 */
 	private static final class Upload extends BaseSubscriber<DataBuffer> {
 
@@ -665,9 +586,8 @@ public class SftpBackend implements StorageBackend {
 
 		private @Nullable CloseableHandle handle;
 
-		private long offset;
-
-		private byte @Nullable [] scratch;
+		/** Appends the content to the handle; {@code null} without a handle. */
+		private final @Nullable RemoteWriter writer;
 
 		volatile boolean published;
 
@@ -679,27 +599,32 @@ public class SftpBackend implements StorageBackend {
 		/** Set instead of a file when the write's condition failed before the upload. */
 		final @Nullable StorageException failure;
 
-		private TempFile(SftpClient sftp, String path, @Nullable CloseableHandle handle,
+		private TempFile(SftpClient sftp, String path, @Nullable CloseableHandle handle, @Nullable RemoteWriter writer,
 				@Nullable StorageException failure) {
 			this.sftp = sftp;
 			this.path = path;
 			this.handle = handle;
+			this.writer = writer;
 			this.failure = failure;
 		}
 
 		static TempFile failed(SftpClient sftp, StorageException failure) {
-			return new TempFile(sftp, "", null, failure);
+			return new TempFile(sftp, "", null, null, failure);
 		}
 
-		/** Opens a new temporary file next to {@code file}, creating the directories on the way. */
-		static TempFile create(Lease lease, String file) throws IOException {
+		/**
+		 * Opens a new temporary file next to {@code file}, creating the directories on the way.
+		 * @param window the most write requests {@link #writeNext()} keeps in flight
+		 */
+		static TempFile create(Lease lease, String file, int window) throws IOException {
 			SftpClient sftp = lease.sftp();
 			String directory = RemoteFiles.parent(file);
 			for (int attempt = 0;; attempt++) {
 				String path = directory + "/" + SftpMetadata.TEMP_PREFIX + SftpMetadata.newTag();
 				try {
 					CloseableHandle handle = sftp.open(path, OpenMode.Write, OpenMode.Create, OpenMode.Exclusive);
-					TempFile temp = new TempFile(sftp, path, handle, null);
+					TempFile temp = new TempFile(sftp, path, handle, new RemoteWriter(lease.channel(), handle, window),
+							null);
 					lease.onRelease(temp::cleanUp);
 					return temp;
 				}
@@ -724,7 +649,7 @@ public class SftpBackend implements StorageBackend {
 		/** Writes a small temporary file whole (a sidecar) next to {@code file}. */
 		static TempFile createWith(Lease lease, String file, byte[] bytes) throws IOException {
 			String path = RemoteFiles.parent(file) + "/" + SftpMetadata.TEMP_PREFIX + SftpMetadata.newTag();
-			TempFile temp = new TempFile(lease.sftp(), path, null, null);
+			TempFile temp = new TempFile(lease.sftp(), path, null, null, null);
 			lease.onRelease(temp::cleanUp);
 			RemoteFiles.writeNewFile(lease.sftp(), path, bytes);
 			return temp;
@@ -738,32 +663,17 @@ public class SftpBackend implements StorageBackend {
 			}
 		}
 
-		/** Appends the next queued buffer and releases it. */
+		/**
+		 * Appends the next queued buffer and releases it. Returns once its bytes are sent, before the
+		 * server answers, unless the window of requests in flight is full.
+		 */
 		@Nullable Void writeNext() throws IOException {
 			DataBuffer buffer = this.pending.poll();
 			if (buffer == null) {
 				return null;
 			}
-			try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
-				while (it.hasNext()) {
-					ByteBuffer bytes = it.next();
-					int n = bytes.remaining();
-					if (bytes.hasArray()) {
-						this.sftp.write(this.handle, this.offset, bytes.array(), bytes.arrayOffset() + bytes.position(), n);
-						this.offset += n;
-					}
-					else {
-						if (this.scratch == null) {
-							this.scratch = new byte[64 * 1024];
-						}
-						while (bytes.hasRemaining()) {
-							int chunk = Math.min(bytes.remaining(), this.scratch.length);
-							bytes.get(this.scratch, 0, chunk);
-							this.sftp.write(this.handle, this.offset, this.scratch, 0, chunk);
-							this.offset += chunk;
-						}
-					}
-				}
+			try {
+				Objects.requireNonNull(this.writer, "writer").write(buffer);
 			}
 			finally {
 				DataBufferUtils.release(buffer);
@@ -771,8 +681,11 @@ public class SftpBackend implements StorageBackend {
 			return null;
 		}
 
-		/** Closes the file and returns its attributes. */
+		/** Waits for the writes in flight, closes the file and returns its attributes. */
 		Attributes finish() throws IOException {
+			if (this.writer != null) {
+				this.writer.flush();
+			}
 			CloseableHandle h = this.handle;
 			if (h != null) {
 				this.handle = null;
@@ -796,9 +709,24 @@ public class SftpBackend implements StorageBackend {
 			}
 		}
 
-		void cleanUp() {
+		/**
+		 * Releases the queued buffers, takes the answers to writes still in flight, closes and
+		 * removes the file unless published.
+		 * @throws IOException if the answers cannot be taken (the channel broke): after closing and
+		 * removing what can be, so that the lease discards the channel
+		 */
+		void cleanUp() throws IOException {
 			this.cleanedUp = true;
 			releasePending();
+			IOException broken = null;
+			if (this.writer != null) {
+				try {
+					this.writer.drain();
+				}
+				catch (IOException ex) {
+					broken = ex;
+				}
+			}
 			CloseableHandle h = this.handle;
 			if (h != null) {
 				this.handle = null;
@@ -811,6 +739,9 @@ public class SftpBackend implements StorageBackend {
 			}
 			if (!this.published) {
 				RemoteFiles.removeQuietly(this.sftp, this.path);
+			}
+			if (broken != null) {
+				throw broken;
 			}
 		}
 
@@ -970,7 +901,7 @@ public class SftpBackend implements StorageBackend {
 			}
 			CloseableHandle in = sftp.open(from, OpenMode.Read);
 			lease.onRelease(in::close);
-			TempFile temp = TempFile.create(lease, to);
+			TempFile temp = TempFile.create(lease, to, 1); // written with sftp.write below, one request at a time
 			byte[] chunk = new byte[this.settings.readChunkSize()];
 			long offset = 0;
 			for (int n = sftp.read(in, offset, chunk, 0, chunk.length); n >= 0; n = sftp.read(in, offset, chunk, 0,

@@ -27,8 +27,10 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.sftp.client.RawSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.SftpVersionSelector;
@@ -119,6 +121,9 @@ final class SftpConnector implements AutoCloseable {
 		// nothing from the user's ~/.ssh: no config file, no default identities
 		this.client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
 		this.client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+		// requests leave at once instead of waiting for the server's acknowledgement of earlier data
+		// (Nagle's algorithm against delayed acknowledgements): the server's side is its own setting
+		CoreModuleProperties.TCP_NODELAY.set(this.client, true);
 		this.client.start();
 		// one thread per channel (each blocks in one SFTP call at a time), plus room for opening channels
 		this.scheduler = Schedulers.newBoundedElastic(settings.maxChannels() + 2, Integer.MAX_VALUE,
@@ -427,6 +432,9 @@ final class SftpConnector implements AutoCloseable {
 	/** A pooled SFTP channel. */
 	static final class Channel {
 
+		/** The smallest answer to a read request taken as the server's limit (the SFTP drafts ask for 32 KiB and more). */
+		static final int MIN_READ_LIMIT = 32 * 1024;
+
 		final SftpClient sftp;
 
 		private final SessionSlot slot;
@@ -439,11 +447,20 @@ final class SftpConnector implements AutoCloseable {
 
 		private boolean closed;
 
+		/**
+		 * The largest read request the server answered whole (0 before the first): requests up to
+		 * it can be sent a window at a time. Volatile: the channel's borrowers run on different threads.
+		 */
+		private volatile int readWhole;
+
+		/** What the server answered to a read request it cut short, taken as its limit (0 while none was). */
+		private volatile int readLimit;
+
 		Channel(SftpClient sftp, SessionSlot slot, SftpConnector connector) {
 			this.sftp = sftp;
 			this.slot = slot;
 			this.connector = connector;
-			HardLinkExtension link = (sftp instanceof org.apache.sshd.sftp.client.RawSftpClient)
+			HardLinkExtension link = (sftp instanceof RawSftpClient)
 					? new HardLinkExtension(sftp) : null;
 			this.hardLink = (link != null && link.isSupported()) ? link : null;
 			this.posixRename = sftp.getExtension(
@@ -460,6 +477,44 @@ final class SftpConnector implements AutoCloseable {
 
 		boolean hasPosixRename() {
 			return this.posixRename;
+		}
+
+		/** The client's raw requests, which reads and writes use to keep several in flight. */
+		RawSftpClient raw() {
+			if (this.sftp instanceof RawSftpClient raw) {
+				return raw;
+			}
+			throw new IllegalStateException("The SFTP client must implement RawSftpClient: " + this.sftp.getClass());
+		}
+
+		/** The server's limit per read request, as far as known, or 0. */
+		int readLimit() {
+			return this.readLimit;
+		}
+
+		/** Whether the server is known to answer read requests of this size whole. */
+		boolean answersWhole(int size) {
+			return size <= this.readWhole;
+		}
+
+		/**
+		 * Notes how much the server answered to a read request (not at the end of the file). An
+		 * answer below {@link #MIN_READ_LIMIT} is not taken as the server's limit: more likely the file
+		 * shrank, and a small limit would slow every later read on this channel.
+		 */
+		void readAnswered(int requested, int got) {
+			if (got >= requested) {
+				if (requested > this.readWhole) {
+					this.readWhole = requested;
+				}
+			}
+			else if (got >= MIN_READ_LIMIT) {
+				int limit = this.readLimit;
+				this.readLimit = (limit == 0) ? got : Math.min(limit, got);
+				if (got > this.readWhole) {
+					this.readWhole = got;
+				}
+			}
 		}
 
 		String root() {

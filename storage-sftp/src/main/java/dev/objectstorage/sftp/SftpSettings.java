@@ -46,7 +46,13 @@ import org.jspecify.annotations.Nullable;
  * an operation that waits for another one of the same backend while holding a channel (a write
  * whose content is a read of this backend) fails instead of waiting forever
  * @param readChunkSize the size of the buffers reads emit unless a read asks for another, and of
- * each SFTP read request (servers may answer with less: OpenSSH up to 255 KiB, MINA SSHD 63 KiB)
+ * each SFTP read request (servers may answer with less: OpenSSH up to 255 KiB, MINA SSHD 63 KiB;
+ * later requests then ask for what the server answers)
+ * @param requestsInFlight how many SFTP read or write requests one read or write keeps in flight
+ * (sent and not yet answered): waiting for each answer before sending the next request costs a
+ * network round trip per request, which with Nagle's algorithm and delayed acknowledgements can take
+ * tens of milliseconds; a read or write holds at most this many requests' data in memory
+ * ({@code requestsInFlight} times {@code readChunkSize} for reads, times 32 KiB for writes)
  * @param metadata whether to keep a small hidden sidecar file ({@code .os-meta.<name>}) next to each
  * object with a random version tag, the content type, cache control, content disposition and user
  * metadata; without it, entity tags are derived from size and modification time alone and those
@@ -56,7 +62,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 		@Nullable String privateKey, @Nullable Path privateKeyPath, @Nullable String privateKeyPassphrase,
 		@Nullable Path knownHosts, boolean acceptAnyHostKey, String root, boolean createRoot, int maxChannels,
 		int channelsPerSession, Duration connectTimeout, Duration authTimeout, Duration acquireTimeout,
-		int readChunkSize, boolean metadata) {
+		int readChunkSize, int requestsInFlight, boolean metadata) {
 
 	/** The default SSH port. */
 	public static final int DEFAULT_PORT = 22;
@@ -69,6 +75,13 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 
 	/** The default read chunk size: 64 KiB. */
 	public static final int DEFAULT_READ_CHUNK_SIZE = 64 * 1024;
+
+	/**
+	 * The default number of SFTP requests a read or write keeps in flight: 32 (2 MiB of 64 KiB reads,
+	 * 1 MiB of 32 KiB writes; OpenSSH's {@code sftp} keeps 64 requests of 32 KiB in flight). Measured
+	 * on loopback against MINA SSHD's server, 16 left 16 MiB writes 40% slower than MINA's own streams.
+	 */
+	public static final int DEFAULT_REQUESTS_IN_FLIGHT = 32;
 
 	/** The default connect and authentication timeout: 10 seconds. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -110,13 +123,16 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 		if (readChunkSize < 1024 || readChunkSize > 16 * 1024 * 1024) {
 			throw invalid("readChunkSize must be between 1 KiB and 16 MiB, was " + readChunkSize);
 		}
+		if (requestsInFlight < 1 || requestsInFlight > 1024) {
+			throw invalid("requestsInFlight must be between 1 and 1024, was " + requestsInFlight);
+		}
 	}
 
 	/**
 	 * A builder with the defaults: port 22, strict host key checking against
 	 * {@code ~/.ssh/known_hosts}, the login directory as root (created if missing), 8 channels, 4 per
 	 * connection, 10 second connect and authentication timeouts, 30 seconds of waiting for a free
-	 * channel, 64 KiB reads, metadata sidecars on.
+	 * channel, 64 KiB reads, 32 requests in flight per read or write, metadata sidecars on.
 	 * @return a new builder
 	 */
 	public static Builder builder() {
@@ -171,7 +187,8 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 				+ ", createRoot=" + this.createRoot + ", maxChannels=" + this.maxChannels + ", channelsPerSession="
 				+ this.channelsPerSession + ", connectTimeout=" + this.connectTimeout + ", authTimeout="
 				+ this.authTimeout + ", acquireTimeout=" + this.acquireTimeout + ", readChunkSize="
-				+ this.readChunkSize + ", metadata=" + this.metadata + "]";
+				+ this.readChunkSize + ", requestsInFlight=" + this.requestsInFlight + ", metadata=" + this.metadata
+				+ "]";
 	}
 
 	private static String mask(@Nullable String secret) {
@@ -215,6 +232,8 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 
 		private int readChunkSize = DEFAULT_READ_CHUNK_SIZE;
 
+		private int requestsInFlight = DEFAULT_REQUESTS_IN_FLIGHT;
+
 		private boolean metadata = true;
 
 		private Builder() {
@@ -238,6 +257,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 			this.authTimeout = settings.authTimeout;
 			this.acquireTimeout = settings.acquireTimeout;
 			this.readChunkSize = settings.readChunkSize;
+			this.requestsInFlight = settings.requestsInFlight;
 			this.metadata = settings.metadata;
 		}
 
@@ -348,6 +368,15 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 			return this;
 		}
 
+		/**
+		 * How many SFTP requests a read or write keeps in flight (32): more hide more network
+		 * latency, and hold more memory per read or write.
+		 */
+		public Builder requestsInFlight(int requestsInFlight) {
+			this.requestsInFlight = requestsInFlight;
+			return this;
+		}
+
 		/** Whether to keep metadata sidecar files ({@code true}). */
 		public Builder metadata(boolean metadata) {
 			this.metadata = metadata;
@@ -364,7 +393,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 					Objects.requireNonNullElse(this.username, ""), this.password, this.privateKey, this.privateKeyPath,
 					this.privateKeyPassphrase, this.knownHosts, this.acceptAnyHostKey, this.root, this.createRoot,
 					this.maxChannels, this.channelsPerSession, this.connectTimeout, this.authTimeout,
-					this.acquireTimeout, this.readChunkSize, this.metadata);
+					this.acquireTimeout, this.readChunkSize, this.requestsInFlight, this.metadata);
 		}
 
 	}
