@@ -17,7 +17,7 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 
 	private static final List<String> SETTINGS = List.of("host", "port", "username", "privateKeyPassphrase",
 			"privateKeyPath", "privateKey", "password", "knownHosts", "root", "maxChannels", "channelsPerSession",
-			"connectTimeout", "authTimeout", "acquireTimeout", "readChunkSize");
+			"connectTimeout", "authTimeout", "acquireTimeout", "requestsInFlight", "readChunkSize");
 
 	@Override
 	public String type() {
@@ -59,6 +59,7 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 			.connectTimeout(sftp.getConnectTimeout())
 			.authTimeout(sftp.getAuthTimeout())
 			.acquireTimeout(sftp.getAcquireTimeout())
+			.requestsInFlight(sftp.getRequestsInFlight())
 			.readChunkSize((int) Math.min(readChunkSize, Integer.MAX_VALUE))
 			.metadata(sftp.isMetadata())
 			.build());

@@ -707,6 +707,12 @@ public class StorageInstanceProperties {
 		private DataSize readChunkSize = DataSize.ofKilobytes(64);
 
 		/**
+		 * How many SFTP read or write requests one read or write keeps in flight; more hides more
+		 * network latency, and costs up to this many times the request size in memory.
+		 */
+		private int requestsInFlight = 32;
+
+		/**
 		 * Whether to keep a small hidden sidecar file next to each object with a version tag, the
 		 * content type and user metadata. Without it, entity tags come from size and modification time
 		 * alone and those metadata are not supported.
@@ -839,6 +845,14 @@ public class StorageInstanceProperties {
 
 		public void setAcquireTimeout(Duration acquireTimeout) {
 			this.acquireTimeout = acquireTimeout;
+		}
+
+		public int getRequestsInFlight() {
+			return this.requestsInFlight;
+		}
+
+		public void setRequestsInFlight(int requestsInFlight) {
+			this.requestsInFlight = requestsInFlight;
 		}
 
 		public DataSize getReadChunkSize() {
