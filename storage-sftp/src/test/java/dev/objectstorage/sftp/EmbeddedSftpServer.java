@@ -49,6 +49,9 @@ public final class EmbeddedSftpServer implements AutoCloseable {
 
 	private final KeyPair clientKey = TestKeys.generate();
 
+	/** More public keys {@link #USERNAME} may log in with (see {@link #authorize(PublicKey)}). */
+	private final List<PublicKey> authorizedKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	private final Path knownHosts;
 
 	private final AtomicInteger openChannels = new AtomicInteger();
@@ -78,13 +81,15 @@ public final class EmbeddedSftpServer implements AutoCloseable {
 
 		});
 		PublicKey allowedKey = this.clientKey.getPublic();
+		List<PublicKey> extraKeys = this.authorizedKeys;
 		this.server = SshServer.setUpDefaultServer();
 		this.server.setHost("127.0.0.1");
 		this.server.setPort(0);
 		this.server.setKeyPairProvider(hostKeys);
 		this.server.setPasswordAuthenticator((user, pass, session) -> USERNAME.equals(user) && this.password.equals(pass));
 		this.server.setPublickeyAuthenticator(
-				(user, key, session) -> USERNAME.equals(user) && KeyUtils.compareKeys(allowedKey, key));
+				(user, key, session) -> USERNAME.equals(user) && (KeyUtils.compareKeys(allowedKey, key)
+						|| extraKeys.stream().anyMatch((extra) -> KeyUtils.compareKeys(extra, key))));
 		this.server.setKeyboardInteractiveAuthenticator(null);
 		this.server.setSubsystemFactories(List.of(sftp));
 		this.server.setFileSystemFactory(new VirtualFileSystemFactory(this.directory));
@@ -171,6 +176,14 @@ public final class EmbeddedSftpServer implements AutoCloseable {
 			.privateKey(privateKey())
 			.knownHosts(this.knownHosts)
 			.root(root.startsWith("/") ? root : "/" + root);
+	}
+
+	/**
+	 * Lets {@link #USERNAME} also log in with the given public key.
+	 * @param key the key
+	 */
+	public void authorize(PublicKey key) {
+		this.authorizedKeys.add(key);
 	}
 
 	/** How many SFTP channels are open now. */
