@@ -242,7 +242,7 @@ final class DefaultObjectStorage implements ObjectStorage {
 	@Override
 	public Mono<Void> deleteAll(Publisher<String> paths) {
 		requireNonNull(paths, "paths");
-		return Mono.defer(() -> this.backend.deleteAll(Flux.from(paths).map(ObjectPaths::object)))
+		return Mono.defer(() -> this.backend.deleteAll(Flux.from(paths).map(this::object)))
 			.onErrorMap((ex) -> error(ex, Operation.DELETE_ALL, null));
 	}
 

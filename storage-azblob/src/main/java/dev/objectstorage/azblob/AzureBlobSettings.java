@@ -94,8 +94,10 @@ public record AzureBlobSettings(@Nullable URI endpoint, @Nullable String account
 			// a SAS in the endpoint would be shown wherever the endpoint is, and dropped by the client
 			throw invalid("endpoint", "must not have a query or user info (set a SAS with sasToken)");
 		}
-		if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
-			throw invalid("endpoint", "must be an absolute http(s) URL, was " + endpoint);
+		if (endpoint != null && (endpoint.isOpaque() || endpoint.getHost() == null
+				|| !("http".equalsIgnoreCase(endpoint.getScheme()) || "https".equalsIgnoreCase(endpoint.getScheme())))) {
+			// the value is not repeated: a mistyped one may hold a SAS
+			throw invalid("endpoint", "must be an absolute http or https URL with a host");
 		}
 		if (blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
 			throw invalid("blockSize", "must be between 1 byte and " + MAX_BLOCK_SIZE + " bytes, was " + blockSize);
@@ -196,6 +198,15 @@ public record AzureBlobSettings(@Nullable URI endpoint, @Nullable String account
 		}
 		if (!p.isEmpty() && !p.endsWith("/")) {
 			p = p + "/";
+		}
+		for (String segment : p.isEmpty() ? new String[0] : p.split("/")) {
+			// the rules of object paths: a prefix Azure would rewrite (it drops a segment's final dots)
+			// would store blobs where listings do not look
+			if (segment.isEmpty() || segment.endsWith(".")
+					|| segment.chars().anyMatch((c) -> c < 0x20 || c == 0x7f || c == '\\')) {
+				throw invalid("prefix", "must be '/'-separated segments without empty ones, control characters,"
+						+ " backslashes or a final '.', was '" + prefix + "'");
+			}
 		}
 		return p;
 	}

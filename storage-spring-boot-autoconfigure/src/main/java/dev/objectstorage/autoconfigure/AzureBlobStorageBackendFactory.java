@@ -32,7 +32,20 @@ class AzureBlobStorageBackendFactory implements StorageBackendFactory {
 	@Override
 	public StorageBackend create(StorageDefinition storage, DataBufferFactory bufferFactory) {
 		AzureBlobSettings settings = settings(storage);
-		BlobContainerClientBuilder builder = AzureBlobBackend.clientBuilder(settings);
+		BlobContainerClientBuilder builder;
+		try {
+			builder = AzureBlobBackend.clientBuilder(settings);
+		}
+		catch (IllegalArgumentException ex) {
+			// the SDK parses the connection string (or endpoint) here; a message that may quote a part of it
+			// (key=value) is left out, as it could hold a key
+			String detail = (ex.getMessage() != null && !ex.getMessage().contains("=")) ? ": " + ex.getMessage() : ".";
+			String property = storage.property((settings.connectionString() != null) ? "azblob.connection-string"
+					: "azblob.endpoint");
+			throw new InvalidStorageConfigurationException(property,
+					"The Azure SDK refused the settings of azblob storage '" + storage.name() + "'" + detail,
+					"Fix " + property + ".", ex);
+		}
 		this.customizers.forEach((customizer) -> customizer.customize(storage.name(), builder));
 		return new AzureBlobBackend(settings, builder.buildAsyncClient(), bufferFactory);
 	}

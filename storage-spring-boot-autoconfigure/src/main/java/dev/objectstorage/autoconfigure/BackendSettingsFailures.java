@@ -23,7 +23,7 @@ final class BackendSettingsFailures {
 	 * Builds settings, reporting an invalid value as the property it came from.
 	 * @param storage the storage being configured
 	 * @param type the storage type, the first segment of its properties
-	 * @param settingNames the settings' Java names, longest first where one contains another
+	 * @param settingNames the settings' Java names
 	 * @param settings builds the settings
 	 * @param <T> the settings type
 	 * @return the settings
@@ -37,15 +37,31 @@ final class BackendSettingsFailures {
 				throw ex;
 			}
 			String message = String.valueOf(ex.getMessage());
-			String property = storage.property(type);
-			for (String name : settingNames) {
-				if (message.contains(name)) {
-					property = storage.property(type + "." + kebab(name));
-					break;
-				}
-			}
+			String setting = setting(message, settingNames);
+			String property = (setting != null) ? storage.property(type + "." + kebab(setting)) : storage.property(type);
 			throw new InvalidStorageConfigurationException(property, message, "Fix " + property + ".", ex);
 		}
+	}
+
+	/**
+	 * The setting a settings record's message is about: the one it quotes ({@code 'blockSize' must
+	 * ...}), or the one it starts with, after a {@code "...settings: "} lead ({@code root must ...}).
+	 * Never a name found elsewhere in the text, which may echo a value ({@code was /srv/host/..}).
+	 */
+	static @org.jspecify.annotations.Nullable String setting(String message, List<String> settingNames) {
+		for (String name : settingNames) {
+			if (message.contains("'" + name + "'")) {
+				return name;
+			}
+		}
+		int colon = message.indexOf(": ");
+		String text = (colon >= 0) ? message.substring(colon + 2) : message;
+		for (String name : settingNames) {
+			if (text.startsWith(name + " ") || text.startsWith(name + ",")) {
+				return name;
+			}
+		}
+		return null;
 	}
 
 	/** {@code blockSize} to {@code block-size}. */

@@ -3,6 +3,8 @@ package dev.objectstorage.autoconfigure;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.StorageException;
 import dev.objectstorage.sftp.SftpBackend;
 import dev.objectstorage.sftp.SftpSettings;
 import dev.objectstorage.spi.StorageBackend;
@@ -26,7 +28,22 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 
 	@Override
 	public StorageBackend create(StorageDefinition storage, DataBufferFactory bufferFactory) {
-		return new SftpBackend(settings(storage), bufferFactory);
+		SftpSettings settings = settings(storage);
+		try {
+			return new SftpBackend(settings, bufferFactory);
+		}
+		catch (StorageException ex) {
+			if (ex.kind() != ErrorKind.CONFIG_INVALID) {
+				throw ex;
+			}
+			// the only setting the backend reads when it is built is the private key
+			String property = storage.property((settings.privateKeyPath() != null) ? "sftp.private-key-path"
+					: "sftp.private-key");
+			throw new InvalidStorageConfigurationException(property, ex.getMessage(),
+					"Fix " + property + " (and " + storage.property("sftp.private-key-passphrase")
+							+ " for an encrypted key).",
+					ex);
+		}
 	}
 
 	SftpSettings settings(StorageDefinition storage) {

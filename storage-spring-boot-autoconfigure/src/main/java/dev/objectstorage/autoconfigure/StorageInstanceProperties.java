@@ -535,7 +535,8 @@ public class StorageInstanceProperties {
 		private Duration connectTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * How long to wait for the server to start answering a request.
+		 * How long the server may stay silent while an answer is awaited or read (and how long a
+		 * request waits for a pooled connection).
 		 */
 		private Duration responseTimeout = Duration.ofSeconds(60);
 

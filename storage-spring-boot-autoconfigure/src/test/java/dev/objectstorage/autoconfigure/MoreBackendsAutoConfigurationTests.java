@@ -152,6 +152,40 @@ class MoreBackendsAutoConfigurationTests {
 	}
 
 	@Test
+	void theNamedPropertyIsTheOneAtFaultNotOneAValueMentions() {
+		// the message echoes the root, which contains 'host': still the root is named
+		this.contextRunner
+			.withPropertyValues("storage.type=sftp", "storage.sftp.host=127.0.0.1", "storage.sftp.username=u",
+					"storage.sftp.password=p", "storage.sftp.root=/srv/host/../x")
+			.run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+				.contains("Property: storage.sftp.root"));
+		// the message mentions sasToken as the remedy: still the endpoint is named, and the SAS is not shown
+		this.contextRunner
+			.withPropertyValues("storage.type=azblob", "storage.azblob.account-name=a", "storage.azblob.container=files",
+					"storage.azblob.endpoint=https://a.blob.core.windows.net/?sv=1&sig=not-for-logs")
+			.run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+				.contains("Property: storage.azblob.endpoint")
+				.doesNotContain("not-for-logs"));
+		this.contextRunner
+			.withPropertyValues("storage.type=azblob", "storage.azblob.account-name=a", "storage.azblob.container=files",
+					"storage.azblob.prefix=app./x")
+			.run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+				.contains("Property: storage.azblob.prefix"));
+	}
+
+	@Test
+	void anUnreadablePrivateKeyNamesTheKeyProperty() {
+		this.contextRunner
+			.withPropertyValues("storage.type=sftp", "storage.sftp.host=127.0.0.1", "storage.sftp.username=u",
+					"storage.sftp.private-key-path=/nonexistent/id_ed25519")
+			.run((context) -> {
+				FailureAnalysis analysis = analysis(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Property: storage.sftp.private-key-path");
+				assertThat(analysis.getAction()).contains("storage.sftp.private-key-passphrase");
+			});
+	}
+
+	@Test
 	void aMissingBackendModuleIsNamed() {
 		this.contextRunner
 			.withClassLoader(new FilteredClassLoader(AzureBlobBackend.class, WebDavBackend.class, SftpBackend.class))

@@ -95,7 +95,8 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 			return new URI(value.trim());
 		}
 		catch (java.net.URISyntaxException ex) {
-			throw invalid("baseUrl is not a valid URL: " + ex.getMessage());
+			// not the parser's message: it repeats the whole value, credentials included
+			throw invalid("baseUrl is not a valid URL (" + ex.getReason() + " at index " + ex.getIndex() + ")");
 		}
 	}
 
