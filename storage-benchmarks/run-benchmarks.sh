@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the benchmarks, runs the whole suite with short settings for a 2-core machine (194 cases, one
-# fork each, 0.5 s of warm-up and 2 × 0.5 s of measurement: about 30 minutes, most of it S3 and SFTP
-# cases; a 16 MiB sftp-library case alone takes about 30 s), and turns the JMH JSON into
+# fork each, 0.5 s of warm-up and 2 × 0.5 s of measurement: about 15 minutes, most of it forks starting
+# and S3 cases), and turns the JMH JSON into
 # docs/benchmarks.md and docs/benchmarks/*.png.
-# Servers: S3Proxy and MINA SSHD run in the benchmark's JVM; Azurite (Node.js 18+ and npm needed,
+# Servers: S3Proxy and MINA SSHD run in the benchmark's JVM; Azurite (Node.js 20+ and npm needed,
 # installed on first use into storage-benchmarks/target/azurite) and Apache httpd (/usr/sbin/apache2,
 # Debian's apache2 package) run as processes, one per fork, stopped when the fork exits.
 # Extra arguments go to JMH, for example a regular expression to run only some cases:
