@@ -172,7 +172,7 @@ final class DefaultObjectStorage implements ObjectStorage {
 
 	private String prefix(String prefix) {
 		String p = ObjectPaths.prefix(prefix);
-		int end = p.lastIndexOf('/');
+		int end = this.capabilities.segmentsEndingInDot() ? -1 : p.lastIndexOf('/');
 		if (end > 0) {
 			checkSegments(p.substring(0, end)); // the last segment of a prefix may be incomplete
 		}

@@ -197,25 +197,7 @@ public class AzureBlobBackend implements StorageBackend {
 	}
 
 	private BlobAsyncClient blob(String path) {
-		checkName(path, false);
 		return this.container.getBlobAsyncClient(blobName(path));
-	}
-
-	/**
-	 * Azure drops the dots at the end of each segment of a blob name, so {@code report.} would be
-	 * stored as, and overwrite, {@code report}; such names are refused instead (Azurite keeps them,
-	 * which is why the behaviour suite cannot show this).
-	 * @param path an object path, or a list prefix
-	 * @param prefix whether the path is a list prefix, whose last segment may be incomplete
-	 */
-	static void checkName(String path, boolean prefix) {
-		int end = prefix ? path.lastIndexOf('/') : path.length();
-		for (int i = 0; i < end; i++) {
-			if (path.charAt(i) == '.' && (i + 1 == end || path.charAt(i + 1) == '/')) {
-				throw StorageException.invalidInput("Azure Blob Storage drops the dots at the end of a path segment, so '"
-						+ path + "' would alias another name: end its segments with another character");
-			}
-		}
 	}
 
 	// ---------------------------------------------------------------- read
@@ -277,8 +259,7 @@ public class AzureBlobBackend implements StorageBackend {
 
 	@Override
 	public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
-		// an invalid name fails before the content is subscribed to; ObjectStorage then releases it
-		return Mono.defer(() -> this.writer.write(path, blob(path).getBlockBlobAsyncClient(), content, options))
+		return this.writer.write(path, blob(path).getBlockBlobAsyncClient(), content, options)
 			.onErrorMap((ex) -> AzureBlobErrors.map(ex, Operation.WRITE, path));
 	}
 
@@ -314,10 +295,8 @@ public class AzureBlobBackend implements StorageBackend {
 
 	@Override
 	public Flux<ObjectEntry> list(String prefix, ListOptions options) {
-		return Flux.defer(() -> {
-			checkName(prefix, true);
-			return AzureBlobLister.list(this.container, this.settings.prefix(), prefix, options);
-		}).onErrorMap((ex) -> AzureBlobErrors.map(ex, Operation.LIST, prefix));
+		return AzureBlobLister.list(this.container, this.settings.prefix(), prefix, options)
+			.onErrorMap((ex) -> AzureBlobErrors.map(ex, Operation.LIST, prefix));
 	}
 
 	// ---------------------------------------------------------------- copy, rename

@@ -3,7 +3,6 @@ package dev.objectstorage.azblob;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -16,18 +15,18 @@ import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.blob.specialized.BlockBlobAsyncClient;
-import dev.objectstorage.ErrorKind;
 import dev.objectstorage.Etags;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.ContentChunks;
+import dev.objectstorage.spi.ContentChunks.Chunk;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 
 /**
  * Streams writes to a block blob in bounded memory.
@@ -58,20 +57,14 @@ final class AzureBlobWriter {
 
 	Mono<ObjectMetadata> write(String path, BlockBlobAsyncClient blob, Flux<DataBuffer> content,
 			WriteOptions options) {
-		int first = (int) this.settings.maxSingleUploadSize();
-		int blockSize = (int) this.settings.blockSize();
-		int initial = (int) Math.min(Math.max(options.contentLength(), 16 * 1024), first);
-		return Flux.defer(() -> {
-			ChunkCutter cutter = new ChunkCutter(first, blockSize, initial);
-			return content.concatMapIterable(cutter::add, 1).concatWith(Mono.fromSupplier(cutter::finish));
-		})
-			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+		return ContentChunks.cut(content, (int) this.settings.maxSingleUploadSize(), (int) this.settings.blockSize(),
+				options.contentLength())
 			.switchOnFirst((signal, chunks) -> {
 				if (!signal.hasValue()) {
 					return chunks.then(Mono.empty()); // the content failed before the first chunk: let it error
 				}
 				Chunk chunk = signal.get();
-				if (chunk.last) {
+				if (chunk.last()) {
 					return chunks.then(putBlob(path, blob, chunk, options));
 				}
 				return stageAndCommit(path, blob, chunks, options);
@@ -82,12 +75,12 @@ final class AzureBlobWriter {
 	// ---------------------------------------------------------------- one request
 
 	private Mono<ObjectMetadata> putBlob(String path, BlockBlobAsyncClient blob, Chunk chunk, WriteOptions options) {
-		BlockBlobSimpleUploadOptions upload = new BlockBlobSimpleUploadOptions(chunk.data(0, chunk.size))
+		BlockBlobSimpleUploadOptions upload = new BlockBlobSimpleUploadOptions(data(chunk, 0, chunk.size()))
 			.setHeaders(headers(options))
 			.setMetadata(MetadataNames.encode(options.userMetadata()))
 			.setRequestConditions(conditions(options));
 		return Mono.defer(() -> blob.uploadWithResponse(upload))
-			.map((response) -> metadata(path, chunk.size, response.getValue(), options))
+			.map((response) -> metadata(path, chunk.size(), response.getValue(), options))
 			.onErrorMap((ex) -> conditionalNotFound(ex, options, path));
 	}
 
@@ -99,7 +92,7 @@ final class AzureBlobWriter {
 		String upload = UUID.randomUUID().toString();
 		long[] size = new long[1];
 		int[] count = new int[1];
-		return chunks.concatMapIterable((chunk) -> chunk.blocks(this.settings.blockSize()), 1)
+		return chunks.concatMapIterable((chunk) -> blocks(chunk, this.settings.blockSize()), 1)
 			.map((block) -> {
 				size[0] += block.getLength();
 				return new Block(blockId(upload, count[0]++), block);
@@ -162,105 +155,26 @@ final class AzureBlobWriter {
 	}
 
 	/**
-	 * A chunk of the content: the first one of up to {@code maxSingleUploadSize} bytes, then blocks.
-	 * Its bytes are a copy, so that the source buffers are released at once.
+	 * A read-only view of some of a chunk's bytes (not a copy), which the SDK can send again on a
+	 * retry.
 	 */
-	static final class Chunk {
-
-		final byte[] bytes;
-
-		final int size;
-
-		final boolean last;
-
-		Chunk(byte[] bytes, int size, boolean last) {
-			this.bytes = bytes;
-			this.size = size;
-			this.last = last;
-		}
-
-		/** A read-only view of some of the bytes, which the SDK can send again on a retry. */
-		BinaryData data(int offset, int length) {
-			return BinaryData.fromByteBuffer(ByteBuffer.wrap(this.bytes, offset, length).slice().asReadOnlyBuffer());
-		}
-
-		/** The chunk cut into views of at most {@code blockSize} bytes. */
-		List<BinaryData> blocks(long blockSize) {
-			if (this.size <= blockSize) {
-				return List.of(data(0, this.size));
-			}
-			List<BinaryData> blocks = new ArrayList<>();
-			for (int offset = 0; offset < this.size; offset += (int) blockSize) {
-				blocks.add(data(offset, (int) Math.min(blockSize, this.size - offset)));
-			}
-			return blocks;
-		}
-
+	private static BinaryData data(Chunk chunk, int offset, int length) {
+		return BinaryData.fromByteBuffer(ByteBuffer.wrap(chunk.bytes(), offset, length).slice().asReadOnlyBuffer());
 	}
 
 	/**
-	 * Cuts a stream of buffers into a first chunk of {@code firstSize} bytes and then chunks of
-	 * {@code blockSize} bytes (but the last, which may be shorter; it is empty only for empty content).
-	 * A chunk is held back until more bytes show that it is not the last. Not thread-safe; Reactor
-	 * calls it serially.
+	 * A chunk cut into views of at most {@code blockSize} bytes: the first chunk, of up to
+	 * {@code maxSingleUploadSize} bytes, may hold several blocks.
 	 */
-	static final class ChunkCutter {
-
-		private final int blockSize;
-
-		private byte[] current;
-
-		private int capacity;
-
-		private int filled;
-
-		private boolean emitted;
-
-		ChunkCutter(int firstSize, int blockSize, int initialCapacity) {
-			this.blockSize = blockSize;
-			this.capacity = firstSize;
-			this.current = new byte[Math.min(initialCapacity, firstSize)];
+	private static List<BinaryData> blocks(Chunk chunk, long blockSize) {
+		if (chunk.size() <= blockSize) {
+			return List.of(data(chunk, 0, chunk.size()));
 		}
-
-		List<Chunk> add(DataBuffer buffer) {
-			List<Chunk> full = List.of();
-			try {
-				int remaining = buffer.readableByteCount();
-				while (remaining > 0) {
-					if (this.filled == this.capacity) {
-						if (full.isEmpty()) {
-							full = new ArrayList<>(2);
-						}
-						full.add(new Chunk(this.current, this.filled, false));
-						this.emitted = true;
-						this.capacity = this.blockSize;
-						this.current = new byte[this.blockSize];
-						this.filled = 0;
-					}
-					int n = Math.min(remaining, this.capacity - this.filled);
-					if (this.filled + n > this.current.length) {
-						this.current = Arrays.copyOf(this.current,
-								(int) Math.min(this.capacity, Math.max((long) this.current.length * 2, this.filled + n)));
-					}
-					buffer.read(this.current, this.filled, n);
-					this.filled += n;
-					remaining -= n;
-				}
-			}
-			finally {
-				DataBufferUtils.release(buffer);
-			}
-			return full;
+		List<BinaryData> blocks = new ArrayList<>();
+		for (int offset = 0; offset < chunk.size(); offset += (int) blockSize) {
+			blocks.add(data(chunk, offset, (int) Math.min(blockSize, chunk.size() - offset)));
 		}
-
-		/** The last chunk: what is left. */
-		Chunk finish() {
-			if (this.emitted && this.filled == 0) {
-				throw new StorageException(ErrorKind.UNEXPECTED, "no bytes left for the last block");
-			}
-			return new Chunk(this.current, this.filled, true);
-		}
-
+		return blocks;
 	}
 
 }

@@ -33,6 +33,7 @@ import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
 import dev.objectstorage.spi.StorageBackend;
+import dev.objectstorage.spi.StripedLocks;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
@@ -79,13 +80,7 @@ public class FsBackend implements StorageBackend {
 	/** The size of the views a mapped read emits, unless the read asks for another. */
 	private static final int MAPPED_BUFFER_SIZE = 1024 * 1024;
 
-	private static final ReentrantLock[] LOCKS = new ReentrantLock[64];
-
-	static {
-		for (int i = 0; i < LOCKS.length; i++) {
-			LOCKS[i] = new ReentrantLock();
-		}
-	}
+	private static final StripedLocks LOCKS = new StripedLocks(64);
 
 	private final FsSettings settings;
 
@@ -952,7 +947,7 @@ public class FsBackend implements StorageBackend {
 	}
 
 	private static ReentrantLock lockFor(Path file) {
-		return LOCKS[(file.hashCode() & 0x7fffffff) % LOCKS.length];
+		return LOCKS.forKey(file);
 	}
 
 }

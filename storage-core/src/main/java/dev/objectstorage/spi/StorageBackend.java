@@ -29,6 +29,8 @@ import org.springframework.core.io.buffer.DataBufferFactory;
  * {@code ..} segments, control characters or backslashes, and do not end in {@code /};</li>
  * <li>list prefixes follow the same rules but may be empty or end in {@code /};</li>
  * <li>options are valid and only use what {@link #capabilities()} declares;</li>
+ * <li>paths and prefixes have no segment ending in {@code .} unless
+ * {@link Capabilities#segmentsEndingInDot()} is declared;</li>
  * <li>{@code copy} and {@code rename} have different source and target.</li>
  * </ul>
  * Every method returns a cold publisher: no work starts before subscription, and errors are

@@ -1,20 +1,18 @@
 package dev.objectstorage.s3;
 
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-import dev.objectstorage.ErrorKind;
 import dev.objectstorage.Etags;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.ContentChunks;
+import dev.objectstorage.spi.ContentChunks.Chunk;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,7 +30,6 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 
 /**
  * Streams writes to S3 in bounded memory, and copies objects server-side.
@@ -61,18 +58,13 @@ final class S3Writer {
 
 	Mono<ObjectMetadata> write(String path, String key, Flux<DataBuffer> content, WriteOptions options) {
 		int partSize = (int) this.settings.partSize();
-		int initial = (int) Math.min(Math.max(options.contentLength(), 16 * 1024), partSize);
-		return Flux.defer(() -> {
-			PartCutter cutter = new PartCutter(partSize, initial);
-			return content.concatMapIterable(cutter::add, 1).concatWith(Mono.fromSupplier(cutter::finish));
-		})
-			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+		return ContentChunks.cut(content, partSize, partSize, options.contentLength())
 			.switchOnFirst((first, parts) -> {
 				if (!first.hasValue()) {
 					return parts.then(Mono.empty()); // the content failed before any part: let it error
 				}
-				Part part = first.get();
-				if (part.last) {
+				Chunk part = first.get();
+				if (part.last()) {
 					return parts.then(putObject(path, key, part, options));
 				}
 				return new MultipartUpload(path, key, options).run(parts);
@@ -82,11 +74,11 @@ final class S3Writer {
 
 	// ---------------------------------------------------------------- single request
 
-	private Mono<ObjectMetadata> putObject(String path, String key, Part part, WriteOptions options) {
+	private Mono<ObjectMetadata> putObject(String path, String key, Chunk part, WriteOptions options) {
 		PutObjectRequest.Builder request = PutObjectRequest.builder()
 			.bucket(this.settings.bucket())
 			.key(key)
-			.contentLength((long) part.size)
+			.contentLength((long) part.size())
 			.contentType(options.contentType())
 			.cacheControl(options.cacheControl())
 			.contentDisposition(options.contentDisposition())
@@ -98,8 +90,8 @@ final class S3Writer {
 			request.ifMatch(Etags.quote(options.ifMatch()));
 		}
 		PutObjectRequest put = request.build();
-		return Mono.fromFuture(() -> this.client.putObject(put, part.body()), false)
-			.map((response) -> metadata(path, part.size, response.eTag(), response.sdkHttpResponse(), options,
+		return Mono.fromFuture(() -> this.client.putObject(put, body(part)), false)
+			.map((response) -> metadata(path, part.size(), response.eTag(), response.sdkHttpResponse(), options,
 					response.versionId()))
 			.onErrorMap((ex) -> conditionalNotFound(ex, options, path));
 	}
@@ -125,7 +117,7 @@ final class S3Writer {
 			this.options = options;
 		}
 
-		Mono<ObjectMetadata> run(Flux<Part> parts) {
+		Mono<ObjectMetadata> run(Flux<Chunk> parts) {
 			CreateMultipartUploadRequest create = CreateMultipartUploadRequest.builder()
 				.bucket(S3Writer.this.settings.bucket())
 				.key(this.key)
@@ -139,7 +131,7 @@ final class S3Writer {
 			return Mono.fromFuture(() -> S3Writer.this.client.createMultipartUpload(create), false)
 				.doOnNext((response) -> this.uploadId = response.uploadId())
 				.flatMap((response) -> parts
-					.doOnNext((part) -> size[0] += part.size)
+					.doOnNext((part) -> size[0] += part.size())
 					.flatMapSequential(this::uploadPart, S3Writer.this.settings.partsInFlight(), 1)
 					.collectList())
 				.flatMap(this::complete)
@@ -150,18 +142,18 @@ final class S3Writer {
 				.doOnCancel(() -> abort().subscribe());
 		}
 
-		private Mono<CompletedPart> uploadPart(Part part) {
+		private Mono<CompletedPart> uploadPart(Chunk part) {
 			UploadPartRequest request = UploadPartRequest.builder()
 				.bucket(S3Writer.this.settings.bucket())
 				.key(this.key)
 				.uploadId(this.uploadId)
-				.partNumber(part.number)
-				.contentLength((long) part.size)
+				.partNumber((part.index() + 1))
+				.contentLength((long) part.size())
 				.checksumAlgorithm(ChecksumAlgorithm.CRC32)
 				.build();
-			return Mono.fromFuture(() -> S3Writer.this.client.uploadPart(request, part.body()), false)
+			return Mono.fromFuture(() -> S3Writer.this.client.uploadPart(request, body(part)), false)
 				.map((response) -> CompletedPart.builder()
-					.partNumber(part.number)
+					.partNumber((part.index() + 1))
 					.eTag(response.eTag())
 					.checksumCRC32(response.checksumCRC32())
 					.build());
@@ -297,86 +289,9 @@ final class S3Writer {
 		}
 	}
 
-	/** One part of an upload: its bytes (a copy, so that the source buffers are released at once). */
-	static final class Part {
-
-		final int number;
-
-		final byte[] bytes;
-
-		final int size;
-
-		final boolean last;
-
-		Part(int number, byte[] bytes, int size, boolean last) {
-			this.number = number;
-			this.bytes = bytes;
-			this.size = size;
-			this.last = last;
-		}
-
-		AsyncRequestBody body() {
-			return AsyncRequestBody.fromByteBufferUnsafe(ByteBuffer.wrap(this.bytes, 0, this.size));
-		}
-
-	}
-
-	/**
-	 * Cuts a stream of buffers into parts of exactly {@code partSize} bytes (but the last). Not
-	 * thread-safe; Reactor calls it serially.
-	 */
-	static final class PartCutter {
-
-		private final int partSize;
-
-		private byte[] current;
-
-		private int filled;
-
-		private int number = 1;
-
-		PartCutter(int partSize, int initialCapacity) {
-			this.partSize = partSize;
-			this.current = new byte[initialCapacity];
-		}
-
-		List<Part> add(DataBuffer buffer) {
-			List<Part> full = List.of();
-			try {
-				int remaining = buffer.readableByteCount();
-				while (remaining > 0) {
-					if (this.filled == this.partSize) {
-						if (full.isEmpty()) {
-							full = new ArrayList<>(2);
-						}
-						full.add(new Part(this.number++, this.current, this.filled, false));
-						this.current = new byte[this.partSize];
-						this.filled = 0;
-					}
-					int n = Math.min(remaining, this.partSize - this.filled);
-					if (this.filled + n > this.current.length) {
-						this.current = Arrays.copyOf(this.current,
-								(int) Math.min(this.partSize, Math.max((long) this.current.length * 2, this.filled + n)));
-					}
-					buffer.read(this.current, this.filled, n);
-					this.filled += n;
-					remaining -= n;
-				}
-			}
-			finally {
-				DataBufferUtils.release(buffer);
-			}
-			return full;
-		}
-
-		/** The last part: what is left (a part is held back until more bytes show it is not the last). */
-		Part finish() {
-			if (this.number > 1 && this.filled == 0) {
-				throw new StorageException(ErrorKind.UNEXPECTED, "no bytes left for the last part");
-			}
-			return new Part(this.number, this.current, this.filled, true);
-		}
-
+	/** A part's bytes for the SDK, without a copy (the chunk is not changed after it is cut). */
+	private static AsyncRequestBody body(Chunk part) {
+		return AsyncRequestBody.fromByteBufferUnsafe(part.byteBuffer());
 	}
 
 }

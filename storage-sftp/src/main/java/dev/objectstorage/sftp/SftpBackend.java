@@ -25,6 +25,7 @@ import dev.objectstorage.WriteOptions;
 import dev.objectstorage.spi.PathOrder;
 import dev.objectstorage.spi.ReadVersion;
 import dev.objectstorage.spi.StorageBackend;
+import dev.objectstorage.spi.StripedLocks;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
@@ -84,13 +85,7 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  */
 public class SftpBackend implements StorageBackend {
 
-	private static final ReentrantLock[] LOCKS = new ReentrantLock[64];
-
-	static {
-		for (int i = 0; i < LOCKS.length; i++) {
-			LOCKS[i] = new ReentrantLock();
-		}
-	}
+	private static final StripedLocks LOCKS = new StripedLocks(64);
 
 	private final SftpSettings settings;
 
@@ -209,7 +204,7 @@ public class SftpBackend implements StorageBackend {
 	}
 
 	private static ReentrantLock lockFor(String file) {
-		return LOCKS[(file.hashCode() & 0x7fffffff) % LOCKS.length];
+		return LOCKS.forKey(file);
 	}
 
 	// ---------------------------------------------------------------- read

@@ -481,11 +481,10 @@ class SftpIntegrationTests {
 		SftpSettings settings = server.settingsBuilder(root()).maxChannels(1).acquireTimeout(Duration.ofSeconds(1)).build();
 		try (ObjectStorage storage = storage(new SftpBackend(settings))) {
 			storage.write("nested/a", "a".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
-			long start = System.nanoTime();
-			// the write holds the only channel while its content (the read) waits for one
+			// the write holds the only channel while its content (the read) waits for one; a hang would
+			// end block() with an IllegalStateException, not the StorageException asserted here
 			StorageException ex = catchThrowableOfType(StorageException.class,
 					() -> storage.write("nested/b", storage.read("nested/a")).block(Duration.ofSeconds(20)));
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
 			assertThat(ex).isNotNull();
 			assertThat(ex.kind()).isEqualTo(ErrorKind.TIMEOUT);
 			assertThat(ex.isTemporary()).isTrue();

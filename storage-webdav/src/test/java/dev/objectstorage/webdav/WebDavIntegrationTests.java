@@ -235,11 +235,12 @@ class WebDavIntegrationTests {
 			.connectTimeout(Duration.ofSeconds(2))
 			.build();
 		try (ObjectStorage storage = storage(settings, new LeakTrackingBufferFactory())) {
-			long start = System.nanoTime();
-			StorageException ex = catchThrowableOfType(StorageException.class, () -> storage.stat("x").block(TIMEOUT));
+			// a hang would end block() with an IllegalStateException, not a StorageException
+			StorageException ex = catchThrowableOfType(StorageException.class,
+					() -> storage.stat("x").block(Duration.ofSeconds(20)));
+			assertThat(ex).isNotNull();
 			assertThat(ex.kind()).isIn(ErrorKind.UNEXPECTED, ErrorKind.TIMEOUT);
 			assertThat(ex.isTemporary()).isTrue();
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
 		}
 	}
 
