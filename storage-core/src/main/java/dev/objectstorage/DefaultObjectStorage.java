@@ -4,10 +4,11 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.objectstorage.layer.ForwardingContent;
+import dev.objectstorage.spi.Contents;
 import dev.objectstorage.spi.StorageBackend;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -15,7 +16,6 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -77,9 +77,19 @@ final class DefaultObjectStorage implements ObjectStorage {
 
 	@Override
 	public Flux<DataBuffer> read(String path, ReadOptions options) {
+		return open(path, options).flatMapMany(ObjectContent::body);
+	}
+
+	@Override
+	public Mono<ObjectContent> open(String path) {
+		return open(path, ReadOptions.defaults());
+	}
+
+	@Override
+	public Mono<ObjectContent> open(String path, ReadOptions options) {
 		requireNonNull(path, "path");
 		requireNonNull(options, "options");
-		return Flux.defer(() -> {
+		return Mono.defer(() -> {
 			String p = object(path);
 			if (options.hasRange()) {
 				require(this.capabilities.readWithRange(), "range reads");
@@ -90,25 +100,48 @@ final class DefaultObjectStorage implements ObjectStorage {
 			if (options.ifNoneMatch() != null) {
 				require(this.capabilities.readWithIfNoneMatch(), "reads with ifNoneMatch");
 			}
-			Flux<DataBuffer> bytes = (options.length() == 0) ? emptyRange(p, options) : this.backend.read(p, options);
-			return bytes.onErrorMap((ex) -> error(ex, Operation.READ, p));
-		}).onErrorMap((ex) -> error(ex, Operation.READ, null));
+			Mono<ObjectContent> content = (options.length() == 0) ? emptyRange(p, options) : this.backend.open(p, options);
+			return content.<ObjectContent>map((opened) -> new ErrorMappedContent(opened, p))
+				.onErrorMap((ex) -> error(ex, Operation.READ, p));
+		}).onErrorMap((ex) -> error(ex, Operation.READ, null)).doOnDiscard(ObjectContent.class, ObjectContent::release);
 	}
 
 	/** A zero-length range: no bytes, but the same errors as any other read. */
-	private Flux<DataBuffer> emptyRange(String path, ReadOptions options) {
-		return this.backend.stat(path).flatMapMany((meta) -> {
+	private Mono<ObjectContent> emptyRange(String path, ReadOptions options) {
+		return this.backend.stat(path).map((meta) -> {
 			if (options.ifMatch() != null && !Etags.matches(options.ifMatch(), meta.etag())) {
-				return Flux.error(StorageException.conditionNotMatch(Operation.READ, path, "ifMatch"));
+				throw StorageException.conditionNotMatch(Operation.READ, path, "ifMatch");
 			}
 			if (options.ifNoneMatch() != null && Etags.matches(options.ifNoneMatch(), meta.etag())) {
-				return Flux.error(StorageException.conditionNotMatch(Operation.READ, path, "ifNoneMatch"));
+				throw StorageException.conditionNotMatch(Operation.READ, path, "ifNoneMatch");
 			}
 			if (meta.size() > 0 && options.offset() >= meta.size()) {
-				return Flux.error(Ranges.notSatisfiable(path, options.offset(), meta.size()));
+				throw Ranges.notSatisfiable(path, options.offset(), meta.size());
 			}
-			return Flux.empty();
+			return Contents.empty(meta, options.offset());
 		});
+	}
+
+	/** Errors of the body carry the storage's name, the operation and the path, as every other error. */
+	private final class ErrorMappedContent extends ForwardingContent {
+
+		private final String path;
+
+		ErrorMappedContent(ObjectContent delegate, String path) {
+			super(delegate);
+			this.path = path;
+		}
+
+		@Override
+		protected Flux<DataBuffer> body(Flux<DataBuffer> body) {
+			return body.onErrorMap((ex) -> error(ex, Operation.READ, this.path));
+		}
+
+		@Override
+		protected Mono<Void> transfer(FileSender sender) {
+			return this.delegate.transferTo(sender).onErrorMap((ex) -> error(ex, Operation.READ, this.path));
+		}
+
 	}
 
 	@Override
@@ -153,12 +186,38 @@ final class DefaultObjectStorage implements ObjectStorage {
 			catch (StorageException ex) {
 				return tracked.discardIfUnused().then(Mono.error(ex));
 			}
-			return this.backend.write(p, tracked.flux(), options)
+			Flux<DataBuffer> body = tracked.flux();
+			if (options.contentLength() >= 0) {
+				body = declaredLength(body, options.contentLength());
+			}
+			return this.backend.write(p, body, options)
 				// a backend that fails before it subscribes to the content must not leak its buffers
 				.onErrorResume((ex) -> tracked.discardIfUnused().then(Mono.error(ex)))
 				.doOnCancel(() -> tracked.discardIfUnused().subscribe())
 				.onErrorMap((ex) -> error(ex, Operation.WRITE, p));
 		}).onErrorMap((ex) -> error(ex, Operation.WRITE, null));
+	}
+
+	/**
+	 * Fails content that runs past, or ends before, its declared length, so that the backend (whose
+	 * write publishes nothing when its content fails) never stores a cut-off upload as complete.
+	 */
+	private static Flux<DataBuffer> declaredLength(Flux<DataBuffer> content, long declared) {
+		return Flux.defer(() -> {
+			long[] received = new long[1];
+			return content.<DataBuffer>handle((buffer, sink) -> {
+				received[0] += buffer.readableByteCount();
+				if (received[0] > declared) {
+					DataBufferUtils.release(buffer);
+					sink.error(StorageException.invalidInput(
+							"The content runs past its declared length of " + declared + " bytes"));
+					return;
+				}
+				sink.next(buffer);
+			}).concatWith(Mono.defer(() -> (received[0] < declared) ? Mono.error(StorageException.invalidInput(
+					"The content ended after " + received[0] + " of its declared " + declared + " bytes"))
+					: Mono.empty()));
+		});
 	}
 
 	/** A normalised object path the backend can hold (see {@link Capabilities#segmentsEndingInDot()}). */
@@ -378,12 +437,7 @@ final class DefaultObjectStorage implements ObjectStorage {
 	@Override
 	public Resource resource(String path) {
 		requireNonNull(path, "path");
-		String p = object(path);
-		Path file = this.backend.localFile(p);
-		if (file != null) {
-			return new FileSystemResource(file);
-		}
-		return new StorageResource(this, p);
+		return new StorageResource(this, object(path));
 	}
 
 	@Override

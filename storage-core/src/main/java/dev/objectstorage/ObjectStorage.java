@@ -27,7 +27,8 @@ import org.springframework.core.io.buffer.DataBufferFactory;
  * Only {@code null} arguments fail at once, with {@link ErrorKind#INVALID_INPUT}.
  * <p>
  * Buffer ownership: whoever receives a {@link DataBuffer} releases it. The subscriber of
- * {@link #read} releases every buffer it receives; {@link #write} consumes and releases every
+ * {@link #read} releases every buffer it receives; the receiver of an {@link ObjectContent} from
+ * {@link #open} consumes or releases it; {@link #write} consumes and releases every
  * buffer of its content, also when it fails or is cancelled.
  * <p>
  * Build one without Spring with {@link #builder()}; with Spring Boot, the starter builds one per
@@ -92,6 +93,33 @@ public interface ObjectStorage extends AutoCloseable {
 	 * @return the bytes; the subscriber releases every buffer
 	 */
 	Flux<DataBuffer> read(String path, ReadOptions options);
+
+	/**
+	 * Opens a whole object; see {@link #open(String, ReadOptions)}.
+	 * @param path the object's path
+	 * @return the content; its receiver consumes or releases it
+	 */
+	Mono<ObjectContent> open(String path);
+
+	/**
+	 * Opens an object, or a range of it, under conditions: one trip to the backend that yields the
+	 * metadata of the version being streamed together with its bytes, so that what a caller builds
+	 * from the metadata (HTTP headers, say) always belongs to the bytes it sends. Ranges and
+	 * conditions behave as for {@link #read(String, ReadOptions)}. The receiver of the content must
+	 * subscribe to its body, transfer it, or release it (see {@link ObjectContent}). Where the object
+	 * is a local file ({@code fs}), the content can be {@linkplain ObjectContent#transferTo transferred}
+	 * without copying, still counted, timed and limited by the storage's layers.
+	 * <pre>{@code
+	 * storage.open("docs/a.txt", ReadOptions.range(0, 100)).flatMap((content) -> {
+	 *     response.getHeaders().setETag(content.metadata().etag());
+	 *     return response.writeWith(content.body());
+	 * });
+	 * }</pre>
+	 * @param path the object's path
+	 * @param options range, conditions and buffer size
+	 * @return the content; its receiver consumes or releases it
+	 */
+	Mono<ObjectContent> open(String path, ReadOptions options);
 
 	/**
 	 * Reads a whole object into memory; for small objects.
@@ -250,9 +278,10 @@ public interface ObjectStorage extends AutoCloseable {
 	StorageOutputStream openOutputStream(String path, WriteOptions options);
 
 	/**
-	 * A Spring {@link Resource} view of an object. For backends that keep objects in local files
-	 * ({@code fs}) it is a file resource, so that WebFlux sends it zero-copy; otherwise its
-	 * {@code getInputStream()} reads through {@link #openInputStream(String)}. Its methods block.
+	 * A Spring {@link Resource} view of an object: its {@code getInputStream()} reads through
+	 * {@link #openInputStream(String)}, its length and date come from {@link #stat(String)}, so every
+	 * byte goes through the storage's layers. Its methods block. To send an object zero-copy, use
+	 * {@link #open(String, ReadOptions)} and {@link ObjectContent#transferTo}.
 	 * @param path the object's path
 	 * @return the resource (the object need not exist)
 	 */

@@ -15,8 +15,10 @@ import org.jspecify.annotations.Nullable;
  * service round-trips unchanged.
  *
  * @param contentType the content type to store, or {@code null}
- * @param contentLength the number of bytes the publisher will emit if known in advance (a hint that
- * lets a backend choose its upload strategy), or {@code -1}
+ * @param contentLength the number of bytes the publisher will emit if known in advance, or {@code -1}.
+ * Enforced: content that ends before it, or runs past it, fails the write with
+ * {@link ErrorKind#INVALID_INPUT} and publishes nothing (so a cut-off upload is never stored as
+ * complete). Backends may use it to choose their upload strategy
  * @param userMetadata user metadata to store with the object
  * @param cacheControl a {@code Cache-Control} value to store, or {@code null}
  * @param contentDisposition a {@code Content-Disposition} value to store, or {@code null}

@@ -12,6 +12,7 @@ import com.azure.storage.blob.BlobAsyncClient;
 import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.blob.models.BlobCopyInfo;
+import com.azure.storage.blob.models.BlobDownloadAsyncResponse;
 import com.azure.storage.blob.models.BlobDownloadHeaders;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
@@ -30,6 +31,7 @@ import dev.objectstorage.Capabilities;
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.Etags;
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
@@ -37,7 +39,8 @@ import dev.objectstorage.Ranges;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
-import dev.objectstorage.spi.ReadVersion;
+import dev.objectstorage.spi.ContentRange;
+import dev.objectstorage.spi.Contents;
 import dev.objectstorage.spi.StorageBackend;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -203,7 +206,7 @@ public class AzureBlobBackend implements StorageBackend {
 	// ---------------------------------------------------------------- read
 
 	@Override
-	public Flux<DataBuffer> read(String path, ReadOptions options) {
+	public Mono<ObjectContent> open(String path, ReadOptions options) {
 		BlobRange range = options.hasRange()
 				? new BlobRange(options.offset(), (options.length() < 0) ? null : options.length()) : null;
 		BlobRequestConditions conditions = null;
@@ -213,46 +216,44 @@ public class AzureBlobBackend implements StorageBackend {
 				.setIfNoneMatch((options.ifNoneMatch() != null) ? Etags.quote(options.ifNoneMatch()) : null);
 		}
 		BlobRequestConditions requestConditions = conditions;
+		// the SDK resumes a broken download itself, pinned to the version it started (If-Match)
 		DownloadRetryOptions retry = new DownloadRetryOptions().setMaxRetryRequests(this.settings.sdkMaxAttempts() - 1);
-		return Flux.deferContextual((context) -> blob(path)
-			.downloadStreamWithResponse(range, retry, requestConditions, false)
-			.flatMapMany((response) -> {
-				long size = objectSize(response.getDeserializedHeaders());
-				if (range != null && size > 0 && options.offset() >= size) {
-					// Azure answers 416 itself; Azurite sends no bytes for a range starting right at the end
-					return response.getValue().thenMany(Flux.error(Ranges.notSatisfiable(path, options.offset(), size)));
-				}
-				// the version being streamed, so that a retry can resume this very version
-				ReadVersion.report(context, Etags.quote(response.getDeserializedHeaders().getETag()));
-				// an empty ByteBuffer would become Netty's shared empty buffer, which cannot be released
-				return response.getValue().filter(ByteBuffer::hasRemaining).map(this.bufferFactory::wrap);
-			}))
+		return Mono.defer(() -> blob(path).downloadStreamWithResponse(range, retry, requestConditions, false))
+			.map((response) -> content(path, options, response))
 			.onErrorResume((ex) -> range != null && AzureBlobErrors.isStatus(ex, 416), (ex) -> emptyIfEmpty(path, ex))
-			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
-			.onErrorMap((ex) -> AzureBlobErrors.map(ex, Operation.READ, path));
+			.onErrorMap((ex) -> AzureBlobErrors.map(ex, Operation.READ, path))
+			.doOnDiscard(ObjectContent.class, ObjectContent::release);
 	}
 
-	/** The whole blob's size: the total of the {@code Content-Range}, or the length of a whole-blob answer. */
-	private static long objectSize(BlobDownloadHeaders headers) {
-		String contentRange = headers.getContentRange();
-		if (contentRange != null) {
-			int slash = contentRange.lastIndexOf('/');
-			if (slash >= 0 && slash < contentRange.length() - 1 && contentRange.charAt(slash + 1) != '*') {
-				try {
-					return Long.parseLong(contentRange.substring(slash + 1).trim());
-				}
-				catch (NumberFormatException ex) {
-					return -1;
-				}
-			}
-			return -1;
+	/** The content of a download's answer, with the metadata of the version it serves, checked. */
+	private ObjectContent content(String path, ReadOptions options, BlobDownloadAsyncResponse response) {
+		BlobDownloadHeaders headers = response.getDeserializedHeaders();
+		// an empty ByteBuffer would become Netty's shared empty buffer, which cannot be released
+		Flux<DataBuffer> body = response.getValue()
+			.filter(ByteBuffer::hasRemaining)
+			.map(this.bufferFactory::wrap)
+			.onErrorMap((ex) -> AzureBlobErrors.map(ex, Operation.READ, path))
+			.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+		ContentRange served = ContentRange.parse(headers.getContentRange());
+		Long contentLength = headers.getContentLength();
+		long size = (served != null) ? served.size() : (contentLength != null) ? contentLength : -1;
+		if (size < 0) {
+			Contents.cancel(body);
+			throw new StorageException(ErrorKind.UNEXPECTED, "The server answered a download without the blob's size",
+					Operation.READ, path, null, false, null);
 		}
-		return (headers.getContentLength() != null) ? headers.getContentLength() : -1;
+		OffsetDateTime lastModified = headers.getLastModified();
+		ObjectMetadata metadata = new ObjectMetadata(path, size, Etags.quote(headers.getETag()),
+				(lastModified != null) ? lastModified.toInstant() : null, headers.getContentType(),
+				MetadataNames.decode(headers.getMetadata()), headers.getCacheControl(), headers.getContentDisposition(),
+				headers.getVersionId());
+		return Contents.answered(path, options, metadata, served != null, (served != null) ? served.start() : 0,
+				(served != null) ? served.length() : size, body);
 	}
 
 	/** Azure answers 416 to any range of an empty blob, where this library returns no bytes. */
-	private Flux<DataBuffer> emptyIfEmpty(String path, Throwable rangeError) {
-		return stat(path).flatMapMany((meta) -> (meta.size() == 0) ? Flux.empty() : Flux.error(rangeError));
+	private Mono<ObjectContent> emptyIfEmpty(String path, Throwable rangeError) {
+		return stat(path).flatMap((meta) -> (meta.size() == 0) ? Mono.just(Contents.empty(meta, 0)) : Mono.error(rangeError));
 	}
 
 	// ---------------------------------------------------------------- write

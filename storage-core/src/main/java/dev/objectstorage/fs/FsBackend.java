@@ -25,6 +25,7 @@ import dev.objectstorage.Capabilities;
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.Etags;
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
@@ -32,6 +33,7 @@ import dev.objectstorage.Ranges;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.Contents;
 import dev.objectstorage.spi.StorageBackend;
 import dev.objectstorage.spi.StripedLocks;
 import org.jspecify.annotations.Nullable;
@@ -195,60 +197,97 @@ public class FsBackend implements StorageBackend {
 	// ---------------------------------------------------------------- read
 
 	@Override
-	public Flux<DataBuffer> read(String path, ReadOptions options) {
-		return offload(Flux.using(() -> openForRead(path, options), FileReader::flux, FileReader::close))
-			.onErrorMap((ex) -> FsErrors.map(ex, Operation.READ, path));
+	public Mono<ObjectContent> open(String path, ReadOptions options) {
+		return offload(Mono.fromCallable(() -> openForRead(path, options)))
+			.onErrorMap((ex) -> FsErrors.map(ex, Operation.READ, path))
+			.doOnDiscard(ObjectContent.class, ObjectContent::release);
 	}
 
-	private FileReader openForRead(String path, ReadOptions options) throws IOException {
+	/** How often an open is tried again when the file was replaced while it was being opened. */
+	private static final int OPEN_ATTEMPTS = 8;
+
+	private ObjectContent openForRead(String path, ReadOptions options) throws IOException {
+		for (int attempt = 1;; attempt++) {
+			ObjectContent content = tryOpen(path, options);
+			if (content != null) {
+				return content;
+			}
+			if (attempt == OPEN_ATTEMPTS) {
+				throw new StorageException(ErrorKind.UNEXPECTED, "The object kept changing while it was opened",
+						Operation.READ, path, null, true, null);
+			}
+		}
+	}
+
+	/**
+	 * Opens the file and reads the metadata of the very file opened: the attributes before and after
+	 * the open (and the stored metadata between) must name the same file, else the file was replaced
+	 * meanwhile and this returns {@code null} to try again. An overwrite after this point replaces the
+	 * path, not the open file, so the content stays that version.
+	 */
+	private @Nullable ObjectContent tryOpen(String path, ReadOptions options) throws IOException {
 		Path file = resolve(path);
 		checkDirectoryInside(file.getParent());
+		BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+		if (before.isSymbolicLink()) {
+			file = realInside(file); // a link: follow it only if it stays inside the root
+			before = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+		}
+		if (!before.isRegularFile()) {
+			throw StorageException.notFound(Operation.READ, path);
+		}
 		FileChannel channel;
 		try {
-			// the directory is inside the root; refusing to follow a link in the last step keeps the file inside too
+			// refusing to follow a link in the last step keeps the file inside the root
 			channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
 		}
-		catch (IOException ex) {
-			// ELOOP (a plain IOException here) when the last step is a link
-			if (ex instanceof NoSuchFileException || !Files.isSymbolicLink(file)) {
-				throw ex;
-			}
-			file = realInside(file); // a link: follow it only if it stays inside the root
-			channel = FileChannel.open(file, StandardOpenOption.READ);
+		catch (NoSuchFileException ex) {
+			return null; // deleted or being replaced: look again
 		}
-		boolean conditional = options.ifMatch() != null || options.ifNoneMatch() != null;
-		BasicFileAttributes before = conditional ? Files.readAttributes(file, BasicFileAttributes.class) : null;
+		catch (IOException ex) {
+			if (Files.isSymbolicLink(file)) {
+				return null; // ELOOP: replaced by a link meanwhile
+			}
+			throw ex;
+		}
 		try {
+			FsMetadata.Stored stored = this.xattrs ? FsMetadata.read(file) : FsMetadata.NONE;
+			BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
 			long size = channel.size();
-			if (conditional) {
-				BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
-				if (!Objects.equals(before.fileKey(), after.fileKey()) || !after.isRegularFile()) {
-					// replaced between the check and the open: judge by the file we opened
-					throw StorageException.conditionNotMatch(Operation.READ, path, "the object changed while opening");
-				}
-				String etag = etag(after, this.xattrs ? FsMetadata.read(file) : FsMetadata.NONE);
-				if (options.ifMatch() != null && !Etags.matches(options.ifMatch(), etag)) {
-					throw StorageException.conditionNotMatch(Operation.READ, path, "ifMatch");
-				}
-				if (options.ifNoneMatch() != null && Etags.matches(options.ifNoneMatch(), etag)) {
-					throw StorageException.conditionNotMatch(Operation.READ, path, "ifNoneMatch");
-				}
-			}
-			long length = Ranges.length(path, options, size);
-			long threshold = this.settings.mmapThreshold();
-			if (threshold > 0 && length >= threshold && length <= Integer.MAX_VALUE) {
-				// one copy less: the subscriber reads straight from the page cache through the mapping
-				MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, options.offset(), length);
+			if (!Objects.equals(before.fileKey(), after.fileKey()) || !after.isRegularFile()
+					|| !before.lastModifiedTime().equals(after.lastModifiedTime()) || size != after.size()) {
 				channel.close();
-				return new FileReader(mapped, options.bufferSizeOr(MAPPED_BUFFER_SIZE), this.bufferFactory);
+				return null;
 			}
-			return new FileReader(channel, options.offset(), length,
-					options.bufferSizeOr(this.settings.bufferSize()), this.bufferFactory);
+			ObjectMetadata metadata = metadata(path, after, stored);
+			if (options.ifMatch() != null && !Etags.matches(options.ifMatch(), metadata.etag())) {
+				throw StorageException.conditionNotMatch(Operation.READ, path, "ifMatch");
+			}
+			if (options.ifNoneMatch() != null && Etags.matches(options.ifNoneMatch(), metadata.etag())) {
+				throw StorageException.conditionNotMatch(Operation.READ, path, "ifNoneMatch");
+			}
+			long offset = options.offset();
+			long length = Ranges.length(path, options, size);
+			Flux<DataBuffer> body = offload(Flux.using(() -> reader(channel, offset, length, options), FileReader::flux,
+					FileReader::close)).onErrorMap((ex) -> FsErrors.map(ex, Operation.READ, path));
+			return Contents.file(metadata, (size == 0) ? 0 : offset, length, channel, body);
 		}
 		catch (IOException | RuntimeException ex) {
 			channel.close();
 			throw ex;
 		}
+	}
+
+	private FileReader reader(FileChannel channel, long offset, long length, ReadOptions options) throws IOException {
+		long threshold = this.settings.mmapThreshold();
+		if (threshold > 0 && length >= threshold && length <= Integer.MAX_VALUE) {
+			// one copy less: the subscriber reads straight from the page cache through the mapping
+			MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, offset, length);
+			channel.close();
+			return new FileReader(mapped, options.bufferSizeOr(MAPPED_BUFFER_SIZE), this.bufferFactory);
+		}
+		return new FileReader(channel, offset, length, options.bufferSizeOr(this.settings.bufferSize()),
+				this.bufferFactory);
 	}
 
 	/**
@@ -849,21 +888,6 @@ public class FsBackend implements StorageBackend {
 			pruneEmptyDirectories(from.getParent());
 			return null;
 		}).transform(this::offload).onErrorMap((ex) -> FsErrors.map(ex, Operation.RENAME, source));
-	}
-
-	@Override
-	public @Nullable Path localFile(String path) {
-		Path file = resolve(path);
-		try {
-			if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-				return realInside(file);
-			}
-			checkInside(file.getParent());
-			return file;
-		}
-		catch (IOException ex) {
-			throw FsErrors.map(ex, Operation.READ, path);
-		}
 	}
 
 	// ---------------------------------------------------------------- paths

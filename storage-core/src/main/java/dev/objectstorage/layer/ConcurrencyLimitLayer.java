@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.ReadOptions;
@@ -19,12 +20,12 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 
 /**
  * Lets at most {@code maxConcurrent} operations run on the backend at once; the others wait, without
  * blocking a thread, in arrival order. A permit is held from subscription until the operation
- * completes, fails or is cancelled (a read or a listing holds it while it streams).
+ * completes, fails or is cancelled (a listing holds it while it streams, a read until its content
+ * is consumed or released).
  * <p>
  * Written by hand: Reactor has no asynchronous semaphore, and Resilience4j's bulkhead for Reactor
  * rejects instead of queueing.
@@ -141,6 +142,33 @@ public final class ConcurrencyLimitLayer implements Layer {
 
 	}
 
+	/** A content that gives its permit back when it is consumed, cancelled or released. */
+	private static final class PermittedContent extends ForwardingContent {
+
+		private final Permit permit;
+
+		PermittedContent(ObjectContent delegate, Permit permit) {
+			super(delegate);
+			this.permit = permit;
+		}
+
+		@Override
+		protected Flux<DataBuffer> body(Flux<DataBuffer> body) {
+			return body.doFinally((signal) -> this.permit.release());
+		}
+
+		@Override
+		protected Mono<Void> transfer(FileSender sender) {
+			return this.delegate.transferTo(sender).doFinally((signal) -> this.permit.release());
+		}
+
+		@Override
+		protected void released() {
+			this.permit.release();
+		}
+
+	}
+
 	private static final class Limited extends ForwardingBackend {
 
 		private final Permits permits;
@@ -164,9 +192,23 @@ public final class ConcurrencyLimitLayer implements Layer {
 			return Mono.fromRunnable(permit::release);
 		}
 
+		/**
+		 * A read holds its permit from {@code open} until its body or transfer ends, is cancelled, or
+		 * the content is released unread.
+		 */
 		@Override
-		public Flux<DataBuffer> read(String path, ReadOptions options) {
-			return limitMany(() -> super.read(path, options)).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+		public Mono<ObjectContent> open(String path, ReadOptions options) {
+			return this.permits.acquire().flatMap((permit) -> {
+				AtomicBoolean delivered = new AtomicBoolean();
+				return super.open(path, options).<ObjectContent>map((content) -> {
+					delivered.set(true);
+					return new PermittedContent(content, permit);
+				}).doOnError((ex) -> permit.release()).doOnCancel(() -> {
+					if (!delivered.get()) {
+						permit.release();
+					}
+				});
+			});
 		}
 
 		@Override

@@ -1,17 +1,16 @@
 package dev.objectstorage.layer;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.objectstorage.Capabilities;
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.WriteOptions;
 import dev.objectstorage.spi.StorageBackend;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -58,8 +57,8 @@ public abstract class ForwardingBackend implements StorageBackend {
 	}
 
 	@Override
-	public Flux<DataBuffer> read(String path, ReadOptions options) {
-		return this.delegate.read(path, options);
+	public Mono<ObjectContent> open(String path, ReadOptions options) {
+		return this.delegate.open(path, options);
 	}
 
 	@Override
@@ -105,11 +104,6 @@ public abstract class ForwardingBackend implements StorageBackend {
 	@Override
 	public Mono<URI> presignWrite(String path, Duration expiresIn) {
 		return this.delegate.presignWrite(path, expiresIn);
-	}
-
-	@Override
-	public @Nullable Path localFile(String path) {
-		return this.delegate.localFile(path);
 	}
 
 	@Override

@@ -12,6 +12,7 @@ import java.util.function.Function;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
@@ -171,6 +172,41 @@ public final class MetricsLayer implements Layer {
 
 	}
 
+	private final class MeasuredContent extends ForwardingContent {
+
+		private final Tracker tracker;
+
+		MeasuredContent(ObjectContent delegate, Tracker tracker) {
+			super(delegate);
+			this.tracker = tracker;
+		}
+
+		@Override
+		protected Flux<DataBuffer> body(Flux<DataBuffer> body) {
+			return body.doOnNext((buffer) -> transferred(Operation.READ, buffer.readableByteCount()))
+				.doOnComplete(this.tracker::complete)
+				.doOnError(this.tracker::error)
+				.doOnCancel(this.tracker::cancel);
+		}
+
+		@Override
+		protected Mono<Void> transfer(FileSender sender) {
+			return this.delegate.transferTo((file, position, count, sent) -> sender.send(file, position, count, (n) -> {
+				transferred(Operation.READ, n);
+				sent.accept(n);
+			}))
+				.doOnSuccess((done) -> this.tracker.complete())
+				.doOnError(this.tracker::error)
+				.doOnCancel(this.tracker::cancel);
+		}
+
+		@Override
+		protected void released() {
+			this.tracker.cancel();
+		}
+
+	}
+
 	private final class Measured extends ForwardingBackend {
 
 		Measured(StorageBackend delegate) {
@@ -200,10 +236,25 @@ public final class MetricsLayer implements Layer {
 			});
 		}
 
+		/**
+		 * A read is one operation from {@code open} to the end of its body or transfer: its latency
+		 * covers both, its bytes are counted as they are delivered (or, for a transfer, as the sender
+		 * reports them), and a content released unread counts as cancelled.
+		 */
 		@Override
-		public Flux<DataBuffer> read(String path, ReadOptions options) {
-			return measureMany(Operation.READ, (tracker) -> super.read(path, options)
-				.doOnNext((buffer) -> transferred(Operation.READ, buffer.readableByteCount())));
+		public Mono<ObjectContent> open(String path, ReadOptions options) {
+			return Mono.defer(() -> {
+				Tracker tracker = new Tracker(Operation.READ);
+				AtomicBoolean delivered = new AtomicBoolean();
+				return super.open(path, options).<ObjectContent>map((content) -> {
+					delivered.set(true);
+					return new MeasuredContent(content, tracker);
+				}).doOnError(tracker::error).doOnCancel(() -> {
+					if (!delivered.get()) {
+						tracker.cancel();
+					}
+				});
+			});
 		}
 
 		@Override

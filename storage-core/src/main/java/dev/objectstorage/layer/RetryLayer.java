@@ -7,12 +7,12 @@ import java.util.function.Supplier;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
-import dev.objectstorage.spi.ReadVersion;
 import dev.objectstorage.spi.StorageBackend;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,9 +26,8 @@ import org.springframework.core.io.buffer.DataBuffer;
  * <ul>
  * <li>{@code stat}, {@code delete} and {@code copy} are retried as a whole (they are idempotent).</li>
  * <li>{@code list} resumes after the last entry it emitted, so no entry is repeated or lost.</li>
- * <li>{@code read} is retried as long as no byte has been emitted; a read that breaks after emitting
- * bytes resumes from the next byte, pinned to the same version ({@code ifMatch} with the caller's
- * entity tag, or the one the backend reported through {@link ReadVersion}); if the object changed
+ * <li>{@code open} is retried as a whole; a body that breaks midway resumes from the next byte,
+ * pinned ({@code ifMatch}) to the version named by the content's metadata; if the object changed
  * meanwhile it fails with {@code CONDITION_NOT_MATCH}, so two versions are never spliced.</li>
  * <li>{@code write}, {@code rename} and {@code deleteAll} are not retried here: their input streams
  * cannot be replayed, and rename is not idempotent. Backends retry what they can inside (the S3
@@ -188,36 +187,49 @@ public final class RetryLayer implements Layer {
 					.thenMany(Flux.defer(() -> listAttempt(prefix, options, last, attempt + 1))));
 		}
 
+		/**
+		 * Opening is retried as a whole. A body that breaks with a temporary error resumes: the
+		 * object is opened again from the next byte, pinned with {@code ifMatch} to the version the
+		 * content's metadata names, so two versions are never spliced (if that version is gone the
+		 * read fails with {@code CONDITION_NOT_MATCH}).
+		 */
 		@Override
-		public Flux<DataBuffer> read(String path, ReadOptions options) {
-			return Flux.defer(() -> readAttempt(path, options, new long[1], new ReadVersion(), 1));
+		public Mono<ObjectContent> open(String path, ReadOptions options) {
+			return retrying(Operation.READ, () -> super.open(path, options), 1)
+				.<ObjectContent>map((content) -> new ResumingContent(content, path));
 		}
 
-		/**
-		 * One attempt of a read. After a break midway it resumes at the next byte, pinned with
-		 * {@code ifMatch} to the version it was reading (the caller's {@code ifMatch}, or the entity
-		 * tag the backend reported); if that version is gone the read fails with
-		 * {@code CONDITION_NOT_MATCH} rather than splice two versions. Without a known version it
-		 * fails instead of resuming.
-		 */
-		private Flux<DataBuffer> readAttempt(String path, ReadOptions options, long[] emitted, ReadVersion version,
-				int attempt) {
-			long done = emitted[0];
-			ReadOptions resumed = options;
-			if (done > 0) {
-				long length = (options.length() < 0) ? -1 : options.length() - done;
-				resumed = options.withRange(options.offset() + done, length);
-				if (options.ifMatch() == null) {
-					resumed = resumed.withIfMatch(version.etag());
-				}
+		private final class ResumingContent extends ForwardingContent {
+
+			private final String path;
+
+			ResumingContent(ObjectContent delegate, String path) {
+				super(delegate);
+				this.path = path;
 			}
-			return super.read(path, resumed)
-				.doOnNext((buffer) -> emitted[0] += buffer.readableByteCount())
-				.contextWrite((context) -> context.put(ReadVersion.class, version))
-				.onErrorResume((ex) -> retryable(ex, attempt)
-						&& (emitted[0] == 0 || options.ifMatch() != null || version.etag() != null),
-						(ex) -> pause(Operation.READ, ex, attempt)
-							.thenMany(Flux.defer(() -> readAttempt(path, options, emitted, version, attempt + 1))));
+
+			@Override
+			protected Flux<DataBuffer> body(Flux<DataBuffer> body) {
+				long[] emitted = new long[1];
+				return attempt(body, emitted, 1);
+			}
+
+			private Flux<DataBuffer> attempt(Flux<DataBuffer> body, long[] emitted, int attempt) {
+				return body.doOnNext((buffer) -> emitted[0] += buffer.readableByteCount())
+					.onErrorResume((ex) -> retryable(ex, attempt), (ex) -> pause(Operation.READ, ex, attempt)
+						.thenMany(Flux.defer(() -> attempt(resume(emitted[0]), emitted, attempt + 1))));
+			}
+
+			/** The rest of the body, from the same version. */
+			private Flux<DataBuffer> resume(long done) {
+				long rest = length() - done;
+				if (rest <= 0) {
+					return Flux.empty();
+				}
+				ReadOptions resumed = ReadOptions.range(offset() + done, rest).withIfMatch(metadata().etag());
+				return Retrying.super.open(this.path, resumed).flatMapMany(ObjectContent::body);
+			}
+
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.ReadOptions;
@@ -20,8 +21,9 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 
 /**
  * Bounds how long an operation may take: single-result
- * operations get a deadline; streams (reads, listings, and the content of writes) get a deadline for
- * their first element and an idle timeout for every gap after that, so a large transfer that keeps
+ * operations and the opening of a read get a deadline; streams (listings, the body of a read, and
+ * the content of writes) get a deadline for their first element and an idle timeout for every gap
+ * after that, so a large transfer that keeps
  * moving is never cut off. A write's deadline starts when its content is complete (the content may
  * pause while the backend uploads, and a slow producer is not the storage's fault). A timeout cancels the operation and fails it with a temporary
  * {@link ErrorKind#TIMEOUT} error (which a {@link RetryLayer} outside this one may retry). Deadlines
@@ -109,10 +111,33 @@ public final class TimeoutLayer implements Layer {
 			return new StorageException(ErrorKind.TIMEOUT, message);
 		}
 
+		/**
+		 * Opening must end within the operation timeout; the body must then never pause longer than
+		 * the idle timeout. A transfer of a local file is not timed: the receiver sets its pace, and
+		 * the server that sends it has its own write timeouts.
+		 */
 		@Override
-		public Flux<DataBuffer> read(String path, ReadOptions options) {
-			return idle(super.read(path, options), "read of " + path)
-				.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+		public Mono<ObjectContent> open(String path, ReadOptions options) {
+			return deadline(super.open(path, options), "open of " + path).<ObjectContent>map(
+					(content) -> new ForwardingContent(content) {
+						@Override
+						protected Flux<DataBuffer> body(Flux<DataBuffer> body) {
+							return idleBody(body, "read of " + path);
+						}
+					})
+				.doOnDiscard(ObjectContent.class, ObjectContent::release);
+		}
+
+		private Flux<DataBuffer> idleBody(Flux<DataBuffer> body, String what) {
+			return Flux.defer(() -> {
+				Sinks.Empty<DataBuffer> expired = Sinks.empty();
+				long idle = this.settings.idle().toNanos();
+				Deadlines.Deadline deadline = this.deadlines.start(idle,
+						() -> expired.tryEmitError(timeout(what + " stalled: no data for " + this.settings.idle())));
+				return body.doOnNext((item) -> deadline.extend(idle))
+					.takeUntilOther(expired.asMono())
+					.doFinally((signal) -> deadline.cancel());
+			}).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
 		}
 
 		@Override

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.objectstorage.Capabilities;
 import dev.objectstorage.Etags;
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
@@ -21,6 +22,7 @@ import dev.objectstorage.Ranges;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.Contents;
 import dev.objectstorage.spi.PathOrder;
 import dev.objectstorage.spi.StorageBackend;
 import reactor.core.publisher.Flux;
@@ -89,14 +91,22 @@ public class MemoryBackend implements StorageBackend {
 	}
 
 	@Override
-	public Flux<DataBuffer> read(String path, ReadOptions options) {
-		return Flux.defer(() -> {
-			Blob blob = get(path, Operation.READ);
+	public Mono<ObjectContent> open(String path, ReadOptions options) {
+		return Mono.fromCallable(() -> {
+			Blob blob = get(path, Operation.READ); // the version: never changed once stored
 			checkConditions(blob, options, path);
 			long length = Ranges.length(path, options, blob.size);
-			int chunk = options.bufferSizeOr(DEFAULT_BUFFER_SIZE);
-			long end = options.offset() + length;
-			return Flux.generate(() -> options.offset(), (position, sink) -> {
+			long offset = (blob.size == 0) ? 0 : options.offset();
+			return Contents.streamed(blob.metadata, offset, length, body(blob, offset, length, options), () -> {
+			});
+		});
+	}
+
+	private Flux<DataBuffer> body(Blob blob, long offset, long length, ReadOptions options) {
+		int chunk = options.bufferSizeOr(DEFAULT_BUFFER_SIZE);
+		long end = offset + length;
+		return Flux.defer(() -> {
+			return Flux.generate(() -> offset, (position, sink) -> {
 				if (position >= end) {
 					sink.complete();
 					return position;

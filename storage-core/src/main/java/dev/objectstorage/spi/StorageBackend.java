@@ -1,19 +1,18 @@
 package dev.objectstorage.spi;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.objectstorage.Capabilities;
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectEntry;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -36,7 +35,8 @@ import org.springframework.core.io.buffer.DataBufferFactory;
  * Every method returns a cold publisher: no work starts before subscription, and errors are
  * emitted as {@link StorageException}s (a backend maps its service's errors in one place).
  * Whoever receives a {@link DataBuffer} releases it: a backend releases every buffer of a write's
- * content, also on error and cancellation; the subscriber of a read releases what it receives.
+ * content, also on error and cancellation; the receiver of an {@link ObjectContent} consumes or
+ * releases it, and the subscriber of its body releases what it receives.
  */
 public interface StorageBackend extends AutoCloseable {
 
@@ -66,15 +66,22 @@ public interface StorageBackend extends AutoCloseable {
 	DataBufferFactory bufferFactory();
 
 	/**
-	 * Streams an object's bytes, honouring the range and conditions in the options. A range that ends
-	 * past the object's end is cut at the end; one that starts at or past the end of a non-empty object
-	 * fails with {@link ErrorKind#RANGE_NOT_SATISFIABLE}. Reading starts on subscription, proceeds as
-	 * the subscriber requests, and stops when it cancels.
+	 * Opens an object for reading, honouring the range and conditions in the options: one trip to the
+	 * service that yields the metadata of the version it streams together with its bytes (see
+	 * {@link ObjectContent} for who releases what). A range that ends past the object's end is cut at
+	 * the end; one that starts at or past the end of a non-empty object fails with
+	 * {@link ErrorKind#RANGE_NOT_SATISFIABLE}. The metadata must describe the version whose bytes the
+	 * body carries: a backend takes it from the response or the open file it reads from, and checks
+	 * what a server may claim without doing (that a ranged answer covers the range asked for, that a
+	 * conditional answer is of the version asked for) rather than return bytes of another range or
+	 * version. Opening starts on subscription; the body streams as its subscriber requests and stops
+	 * when it cancels. A content the returned {@code Mono} drops (cancelled while it was emitted) is
+	 * released through Reactor's discard hook.
 	 * @param path the object's path
 	 * @param options the read options; the length is never 0
-	 * @return the object's bytes; the subscriber releases each buffer
+	 * @return the content
 	 */
-	Flux<DataBuffer> read(String path, ReadOptions options);
+	Mono<ObjectContent> open(String path, ReadOptions options);
 
 	/**
 	 * Writes an object from the given content, atomically: readers see the old object or the whole
@@ -157,16 +164,6 @@ public interface StorageBackend extends AutoCloseable {
 	 */
 	default Mono<URI> presignWrite(String path, Duration expiresIn) {
 		return Mono.error(new StorageException(ErrorKind.UNSUPPORTED, scheme() + " does not support presign"));
-	}
-
-	/**
-	 * The local file that holds the object, for backends that keep objects in files, so that callers
-	 * can send it without copying (zero-copy). The file may not exist. Blocking, but cheap.
-	 * @param path the object's path
-	 * @return the file, or {@code null} if the backend does not keep objects in local files
-	 */
-	default @Nullable Path localFile(String path) {
-		return null;
 	}
 
 	/**

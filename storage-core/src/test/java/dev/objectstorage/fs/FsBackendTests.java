@@ -1,6 +1,7 @@
 package dev.objectstorage.fs;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,16 +10,17 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.objectstorage.ErrorKind;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.StorageException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -65,7 +67,8 @@ class FsBackendTests {
 			.isEqualTo(ErrorKind.PERMISSION_DENIED);
 		assertThat(error(() -> this.storage.copy("link.txt", "copy.txt").block(TIMEOUT)).kind())
 			.isEqualTo(ErrorKind.PERMISSION_DENIED);
-		assertThat(error(() -> this.storage.resource("link.txt")).kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+		assertThat(error(() -> this.storage.open("link.txt").block(TIMEOUT)).kind())
+			.isEqualTo(ErrorKind.PERMISSION_DENIED);
 		assertThat(this.storage.list("").collectList().block(TIMEOUT)).isEmpty();
 	}
 
@@ -148,13 +151,29 @@ class FsBackendTests {
 	}
 
 	@Test
-	void resourceIsAFileResourceForZeroCopy() throws IOException {
+	void resourceReadsThroughTheStorage() throws IOException {
 		this.storage.write("r/file.txt", "content".getBytes()).block(TIMEOUT);
 		Resource resource = this.storage.resource("r/file.txt");
-		assertThat(resource).isInstanceOf(FileSystemResource.class);
-		assertThat(resource.isFile()).isTrue();
-		assertThat(resource.getFile().toPath()).isEqualTo(this.root.toRealPath().resolve("r/file.txt"));
+		assertThat(resource.isFile()).as("no path around the layers").isFalse();
+		assertThat(resource.contentLength()).isEqualTo(7);
 		assertThat(resource.getContentAsString(StandardCharsets.UTF_8)).isEqualTo("content");
+	}
+
+	@Test
+	void openedFileIsTransferableAndPinnedToTheVersionOpened() throws IOException {
+		this.storage.write("r/pinned.txt", "first version".getBytes()).block(TIMEOUT);
+		ObjectContent content = this.storage.open("r/pinned.txt").block(TIMEOUT);
+		assertThat(content.isFile()).isTrue();
+		this.storage.write("r/pinned.txt", "second".getBytes()).block(TIMEOUT);
+		ByteBuffer sent = ByteBuffer.allocate(64);
+		content.transferTo((file, position, count, report) -> Mono.fromCallable(() -> {
+			sent.limit((int) count);
+			file.read(sent, position);
+			report.accept(sent.position());
+			return sent.position();
+		}).then()).block(TIMEOUT);
+		assertThat(new String(sent.array(), 0, sent.position(), StandardCharsets.UTF_8)).isEqualTo("first version");
+		assertThat(content.metadata().size()).isEqualTo(13);
 	}
 
 	@Test

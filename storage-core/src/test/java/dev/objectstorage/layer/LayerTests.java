@@ -2,10 +2,12 @@ package dev.objectstorage.layer;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.ObjectStorage;
@@ -86,24 +88,33 @@ class LayerTests {
 				}
 
 				@Override
-				public Flux<DataBuffer> read(String path, ReadOptions options) {
-					return Flux.defer(() -> {
+				public Mono<ObjectContent> open(String path, ReadOptions options) {
+					return Mono.defer(() -> {
 						Faults.this.calls.incrementAndGet();
 						if (Faults.this.failures.getAndDecrement() > 0) {
 							if (Faults.this.failAfterBytes == 0) {
-								return Flux.error(error());
+								return Mono.error(error());
 							}
-							return DataBufferUtils
-								.takeUntilByteCount(super.read(path, options.withBufferSize(Faults.this.failAfterBytes)),
-										Faults.this.failAfterBytes)
-								.concatWith(Flux.error(error()));
+							return withBody(super.open(path, options.withBufferSize(Faults.this.failAfterBytes)),
+									(body) -> DataBufferUtils.takeUntilByteCount(body, Faults.this.failAfterBytes)
+										.concatWith(Flux.error(error())));
 						}
-						return super.read(path, options);
+						return super.open(path, options);
 					});
 				}
 			};
 		}
 
+	}
+
+	/** The content with its body shaped by the function. */
+	static Mono<ObjectContent> withBody(Mono<ObjectContent> open, Function<Flux<DataBuffer>, Flux<DataBuffer>> shape) {
+		return open.map((content) -> new ForwardingContent(content) {
+			@Override
+			protected Flux<DataBuffer> body(Flux<DataBuffer> body) {
+				return shape.apply(body);
+			}
+		});
 	}
 
 	private ObjectStorage storage(Layer... layers) {
@@ -170,14 +181,27 @@ class LayerTests {
 	}
 
 	@Test
-	void readBrokenAfterBytesFailsWithoutAPinnedVersion() {
+	void readBrokenAfterBytesResumesTheVersionItOpened() {
+		byte[] data = new byte[10_000];
+		new java.util.Random(2).nextBytes(data);
+		storage().write("f", data).block(TIMEOUT);
+		Faults faults = new Faults(1, ErrorKind.UNEXPECTED, true, 3000);
+		ObjectStorage storage = storage(new RetryLayer(FAST_RETRY), faults);
+		assertThat(storage.readAllBytes("f").block(TIMEOUT)).isEqualTo(data);
+		assertThat(faults.calls.get()).isEqualTo(2);
+	}
+
+	@Test
+	void readBrokenAfterBytesFailsRatherThanSpliceAnotherVersion() {
 		storage().write("f", new byte[10_000]).block(TIMEOUT);
 		Faults faults = new Faults(1, ErrorKind.UNEXPECTED, true, 3000);
 		ObjectStorage storage = storage(new RetryLayer(FAST_RETRY), faults);
+		ObjectContent content = storage.open("f").block(TIMEOUT);
+		storage().write("f", new byte[20_000]).block(TIMEOUT); // overwritten while it streams
 		StorageException ex = catchThrowableOfType(StorageException.class,
-				() -> storage.readAllBytes("f").block(TIMEOUT));
-		assertThat(ex.kind()).isEqualTo(ErrorKind.UNEXPECTED);
-		assertThat(faults.calls.get()).isEqualTo(1);
+				() -> DataBufferUtils.join(content.body()).map(DataBufferUtils::release).block(TIMEOUT));
+		assertThat(ex.kind()).isEqualTo(ErrorKind.CONDITION_NOT_MATCH);
+		assertThat(faults.calls.get()).isEqualTo(2);
 	}
 
 	@Test
@@ -189,8 +213,9 @@ class LayerTests {
 			}
 
 			@Override
-			public Flux<DataBuffer> read(String path, ReadOptions options) {
-				return super.read(path, options.withBufferSize(10)).take(1).concatWith(Flux.never());
+			public Mono<ObjectContent> open(String path, ReadOptions options) {
+				return withBody(super.open(path, options.withBufferSize(10)),
+						(body) -> body.take(1).concatWith(Flux.never()));
 			}
 		};
 		ObjectStorage storage = storage(new TimeoutLayer(new TimeoutSettings(Duration.ofMillis(200), Duration.ofMillis(200))),
@@ -209,8 +234,9 @@ class LayerTests {
 	void timeoutDoesNotCutAStreamThatKeepsMoving() {
 		Layer slow = (backend) -> new ForwardingBackend(backend) {
 			@Override
-			public Flux<DataBuffer> read(String path, ReadOptions options) {
-				return super.read(path, options.withBufferSize(10)).delayElements(Duration.ofMillis(50));
+			public Mono<ObjectContent> open(String path, ReadOptions options) {
+				return withBody(super.open(path, options.withBufferSize(10)),
+						(body) -> body.delayElements(Duration.ofMillis(50)));
 			}
 		};
 		ObjectStorage storage = storage(new TimeoutLayer(new TimeoutSettings(Duration.ofMillis(200), Duration.ofMillis(200))),

@@ -11,13 +11,15 @@ import dev.objectstorage.Capabilities;
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.Etags;
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
-import dev.objectstorage.spi.ReadVersion;
+import dev.objectstorage.spi.ContentRange;
+import dev.objectstorage.spi.Contents;
 import dev.objectstorage.spi.StorageBackend;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -224,7 +226,7 @@ public class S3Backend implements StorageBackend {
 	// ---------------------------------------------------------------- read
 
 	@Override
-	public Flux<DataBuffer> read(String path, ReadOptions options) {
+	public Mono<ObjectContent> open(String path, ReadOptions options) {
 		GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(this.settings.bucket()).key(key(path));
 		if (options.hasRange()) {
 			long end = (options.length() < 0) ? -1 : options.offset() + options.length() - 1;
@@ -237,22 +239,40 @@ public class S3Backend implements StorageBackend {
 			request.ifNoneMatch(Etags.quote(options.ifNoneMatch()));
 		}
 		GetObjectRequest get = request.build();
-		return Flux.deferContextual((context) -> Mono
+		return Mono
 			.fromFuture(() -> this.client.getObject(get, AsyncResponseTransformer.<GetObjectResponse>toPublisher()),
 					false)
-			.flatMapMany((ResponsePublisher<GetObjectResponse> body) -> {
-				// the version being streamed, so that a retry can resume this very version
-				ReadVersion.report(context, Etags.quote(body.response().eTag()));
-				return Flux.from(body).map(this.bufferFactory::wrap);
-			}))
+			.map((ResponsePublisher<GetObjectResponse> body) -> content(path, options, body))
 			.onErrorResume((ex) -> options.hasRange() && S3Errors.isStatus(ex, 416), (ex) -> emptyIfEmpty(path, ex))
-			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
-			.onErrorMap((ex) -> S3Errors.map(ex, Operation.READ, path));
+			.onErrorMap((ex) -> S3Errors.map(ex, Operation.READ, path))
+			.doOnDiscard(ObjectContent.class, ObjectContent::release);
+	}
+
+	/** The content of a GET's answer, with the metadata of the version it serves, checked. */
+	private ObjectContent content(String path, ReadOptions options, ResponsePublisher<GetObjectResponse> publisher) {
+		GetObjectResponse response = publisher.response();
+		Flux<DataBuffer> body = Flux.from(publisher)
+			.map(this.bufferFactory::wrap)
+			.onErrorMap((ex) -> S3Errors.map(ex, Operation.READ, path))
+			.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+		ContentRange served = ContentRange.parse(response.contentRange());
+		Long contentLength = response.contentLength();
+		long size = (served != null) ? served.size() : (contentLength != null) ? contentLength : -1;
+		if (size < 0) {
+			Contents.cancel(body);
+			throw new StorageException(ErrorKind.UNEXPECTED, "The server answered a GET without the object's size",
+					Operation.READ, path, null, false, null);
+		}
+		ObjectMetadata metadata = new ObjectMetadata(path, size, Etags.quote(response.eTag()), response.lastModified(),
+				response.contentType(), response.metadata(), response.cacheControl(), response.contentDisposition(),
+				response.versionId());
+		return Contents.answered(path, options, metadata, served != null, (served != null) ? served.start() : 0,
+				(served != null) ? served.length() : size, body);
 	}
 
 	/** S3 answers 416 to any range of an empty object, where this library returns no bytes. */
-	private Flux<DataBuffer> emptyIfEmpty(String path, Throwable rangeError) {
-		return stat(path).flatMapMany((meta) -> (meta.size() == 0) ? Flux.empty() : Flux.error(rangeError));
+	private Mono<ObjectContent> emptyIfEmpty(String path, Throwable rangeError) {
+		return stat(path).flatMap((meta) -> (meta.size() == 0) ? Mono.just(Contents.empty(meta, 0)) : Mono.error(rangeError));
 	}
 
 	// ---------------------------------------------------------------- write

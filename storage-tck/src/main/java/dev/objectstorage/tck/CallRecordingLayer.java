@@ -3,6 +3,7 @@ package dev.objectstorage.tck;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.ReadOptions;
@@ -36,9 +37,9 @@ public final class CallRecordingLayer implements Layer {
 		return new ForwardingBackend(backend) {
 
 			@Override
-			public Flux<DataBuffer> read(String path, ReadOptions options) {
+			public Mono<ObjectContent> open(String path, ReadOptions options) {
 				CallRecordingLayer.this.calls.incrementAndGet();
-				return super.read(path, options);
+				return super.open(path, options);
 			}
 
 			@Override

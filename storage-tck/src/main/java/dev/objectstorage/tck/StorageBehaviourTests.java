@@ -32,7 +32,7 @@ import reactor.core.publisher.Flux;
 @Timeout(120)
 public abstract class StorageBehaviourTests implements ReadBehaviour, WriteBehaviour, ConditionalBehaviour,
 		StatBehaviour, ListBehaviour, DeleteBehaviour, CopyRenameBehaviour, PresignBehaviour, InvalidInputBehaviour,
-		StreamAdapterBehaviour {
+		StreamAdapterBehaviour, OpenBehaviour {
 
 	private LeakTrackingBufferFactory buffers;
 
