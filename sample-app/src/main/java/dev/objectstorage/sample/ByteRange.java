@@ -89,6 +89,71 @@ public record ByteRange(long start, long length) {
 		return new ByteRange(start, end - start + 1);
 	}
 
+	/**
+	 * A {@code Range} header as asked, before the object's size is known: what to open.
+	 *
+	 * @param first the first byte, or {@code -1} for a suffix range
+	 * @param last the last byte ({@code -1} for "to the end"), or the suffix's length
+	 */
+	public record Request(long first, long last) {
+
+		/**
+		 * Whether this is a suffix range ({@code bytes=-500}: the last 500 bytes), which needs the size.
+		 * @return {@code true} for a suffix range
+		 */
+		public boolean isSuffix() {
+			return this.first < 0;
+		}
+
+		/**
+		 * How many bytes from {@link #first()} to read.
+		 * @return the length, or {@code -1} for "to the end"
+		 */
+		public long length() {
+			if (this.last < 0 || this.last == Long.MAX_VALUE) {
+				return -1;
+			}
+			long length = this.last - this.first + 1;
+			return (this.first > Long.MAX_VALUE - length) ? -1 : length;
+		}
+
+	}
+
+	/**
+	 * What a {@code Range} header asks for, by the same rules as {@link #parse}: {@code null} to send
+	 * everything.
+	 * @param header the header's value, or {@code null}
+	 * @return the request, or {@code null}
+	 */
+	public static @Nullable Request request(@Nullable String header) {
+		if (header == null) {
+			return null;
+		}
+		String value = header.trim();
+		if (!value.regionMatches(true, 0, "bytes=", 0, 6)) {
+			return null;
+		}
+		String spec = value.substring(6).trim();
+		if (spec.indexOf(',') >= 0) {
+			return null;
+		}
+		Matcher matcher = SPEC.matcher(spec);
+		if (!matcher.matches()) {
+			return null;
+		}
+		String first = matcher.group(1);
+		String last = matcher.group(2);
+		if (first.isEmpty()) {
+			return last.isEmpty() ? null : new Request(-1, parse(last));
+		}
+		long start = parse(first);
+		long end = last.isEmpty() ? -1 : parse(last);
+		if (end >= 0 && end < start) {
+			return null;
+		}
+		return new Request(start, end);
+	}
+
 	/** Parses digits, saturating at {@link Long#MAX_VALUE} instead of overflowing. */
 	private static long parse(String digits) {
 		try {

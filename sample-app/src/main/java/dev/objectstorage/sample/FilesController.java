@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.ReadOptions;
@@ -14,9 +16,7 @@ import dev.objectstorage.WriteOptions;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
-import org.springframework.core.io.Resource;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.CacheControl;
@@ -26,7 +26,6 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.ZeroCopyHttpOutputMessage;
 import org.springframework.http.codec.multipart.FilePartEvent;
 import org.springframework.http.codec.multipart.FormPartEvent;
 import org.springframework.http.codec.multipart.PartEvent;
@@ -45,8 +44,9 @@ import org.springframework.web.util.UriUtils;
 
 /**
  * The file API. Bodies stream both ways: an upload goes from the request into the storage as it
- * arrives, a download from the storage into the response (from a local file without copying, on
- * the fs storage), so files of any size pass through bounded memory.
+ * arrives, a download from the storage into the response (from the opened local file without
+ * copying, on the fs storage, still counted by the storage's metrics), so files of any size pass
+ * through bounded memory.
  */
 @RestController
 @RequestMapping("/files")
@@ -167,71 +167,134 @@ class FilesController {
 	/**
 	 * Sends a file with {@code ETag}, {@code Last-Modified} and {@code Accept-Ranges}; answers
 	 * {@code If-None-Match} with 304, a single {@code Range} with 206 (or 416), {@code HEAD} with the
-	 * headers only, and adds {@code Content-Disposition: attachment} for {@code ?download}.
+	 * headers only, and adds {@code Content-Disposition: attachment} for {@code ?download}. One call
+	 * to the storage per request ({@code open} for GET, {@code stat} for HEAD), so the headers always
+	 * describe the version whose bytes are sent. Two calls only where the first answer changes what
+	 * to ask: a suffix range ({@code bytes=-500}) or an {@code If-Range} of another version.
 	 */
 	@GetMapping("/{*path}")
 	Mono<Void> download(ServerWebExchange exchange) {
 		ServerHttpRequest request = exchange.getRequest();
 		String path = objectPath(request);
-		boolean download = request.getQueryParams().containsKey("download"); // '?download', with or without a value
-		ServerHttpResponse response = exchange.getResponse();
-		return this.storage.stat(path).flatMap((meta) -> {
-			if (exchange.checkNotModified(meta.etag(), meta.lastModified())) {
-				return response.setComplete(); // 304 (or 412 for a failed If-Match), headers set by Spring
-			}
-			String rangeHeader = request.getHeaders().getFirst(HttpHeaders.RANGE);
-			String ifRange = request.getHeaders().getFirst(HttpHeaders.IF_RANGE);
-			ByteRange range = (ifRange == null || ifRange.trim().equals(meta.etag()))
-					? ByteRange.parse(rangeHeader, meta.size()) : null;
-			if (range != null && range.unsatisfiable()) {
-				return Mono.error(new RangeNotSatisfiableException(rangeHeader, meta.size()));
-			}
-			HttpHeaders headers = response.getHeaders();
-			headers.setETag(meta.etag());
-			if (meta.lastModified() != null) {
-				headers.setLastModified(meta.lastModified());
-			}
-			headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
-			headers.setContentType((meta.contentType() != null) ? MediaType.parseMediaType(meta.contentType())
-					: MediaType.APPLICATION_OCTET_STREAM);
-			if (meta.cacheControl() != null) {
-				headers.setCacheControl(meta.cacheControl());
-			}
-			else {
-				headers.setCacheControl(CacheControl.noCache());
-			}
-			if (download) {
-				headers.setContentDisposition(
-						ContentDisposition.attachment().filename(fileName(meta.path()), StandardCharsets.UTF_8).build());
-			}
-			long start = 0;
-			long length = meta.size();
-			if (range != null) {
-				response.setStatusCode(HttpStatus.PARTIAL_CONTENT);
-				headers.set(HttpHeaders.CONTENT_RANGE, "bytes " + range.start() + "-" + range.end() + "/" + meta.size());
-				start = range.start();
-				length = range.length();
-			}
-			headers.setContentLength(length);
-			if (HttpMethod.HEAD.equals(request.getMethod())) {
-				return response.setComplete();
-			}
-			return body(path, meta, start, length, response);
-		});
+		String rangeHeader = request.getHeaders().getFirst(HttpHeaders.RANGE);
+		if (HttpMethod.HEAD.equals(request.getMethod())) {
+			return this.storage.stat(path).flatMap((meta) -> {
+				if (exchange.checkNotModified(meta.etag(), meta.lastModified())) {
+					return exchange.getResponse().setComplete();
+				}
+				ByteRange range = ifRangeHolds(request, meta.etag()) ? ByteRange.parse(rangeHeader, meta.size()) : null;
+				if (range != null && range.unsatisfiable()) {
+					return Mono.error(new RangeNotSatisfiableException(rangeHeader, meta.size()));
+				}
+				respond(exchange, meta, (range != null) ? range.start() : 0,
+						(range != null) ? range.length() : meta.size(), range != null);
+				return exchange.getResponse().setComplete();
+			});
+		}
+		ByteRange.Request asked = ByteRange.request(rangeHeader);
+		ReadOptions options = ReadOptions.defaults();
+		if (asked != null && !asked.isSuffix()) {
+			options = ReadOptions.range(asked.first(), asked.length());
+		}
+		List<String> ifNoneMatch = request.getHeaders().getIfNoneMatch();
+		if (ifNoneMatch.size() == 1 && !ifNoneMatch.get(0).equals("*")
+				&& request.getHeaders().getFirst(HttpHeaders.IF_MATCH) == null) {
+			// a cache revalidating its copy: let the storage answer "not modified" without sending the body
+			options = options.withIfNoneMatch(ifNoneMatch.get(0));
+		}
+		ReadOptions first = options;
+		return this.storage.open(path, first)
+			.onErrorResume(StorageException.class, (ex) -> notModifiedOrRange(ex, exchange, path, first))
+			.flatMap((content) -> {
+				ObjectMetadata meta = content.metadata();
+				if (asked == null) {
+					return send(exchange, content, false);
+				}
+				if (!ifRangeHolds(request, meta.etag())) {
+					// If-Range names another version: send all of this one (asked for again)
+					content.release();
+					return this.storage.open(path).flatMap((whole) -> send(exchange, whole, false));
+				}
+				ByteRange range = ByteRange.parse(rangeHeader, meta.size());
+				if (range == null || range.unsatisfiable()) {
+					content.release();
+					return Mono.error(new RangeNotSatisfiableException(rangeHeader, meta.size()));
+				}
+				if (asked.isSuffix()) {
+					// the size was needed to place the suffix: ask again for those bytes of this version
+					content.release();
+					ReadOptions suffix = ReadOptions.range(range.start(), range.length()).withIfMatch(meta.etag());
+					return this.storage.open(path, suffix).flatMap((pinned) -> send(exchange, pinned, true));
+				}
+				return send(exchange, content, true);
+			});
 	}
 
-	/** Zero-copy from the file where the storage keeps one, streamed buffers otherwise. */
-	private Mono<Void> body(String path, ObjectMetadata meta, long start, long length, ServerHttpResponse response) {
-		return Mono.fromCallable(() -> this.storage.resource(path)).subscribeOn(Schedulers.boundedElastic())
-			.flatMap((Resource resource) -> {
-				if (resource.isFile() && response instanceof ZeroCopyHttpOutputMessage zeroCopy) {
-					return Mono.fromCallable(resource::getFile)
-						.flatMap((file) -> zeroCopy.writeWith(file.toPath(), start, length));
-				}
-				// pinned to the version whose headers went out: never splice two versions
-				ReadOptions options = ReadOptions.range(start, length).withIfMatch(meta.etag());
-				return response.writeWith(this.storage.read(path, options));
-			});
+	/** A failed open that is an answer: 304 for a revalidation, 416 (with the size) for a range past the end. */
+	private Mono<ObjectContent> notModifiedOrRange(StorageException ex, ServerWebExchange exchange, String path,
+			ReadOptions options) {
+		if (ex.kind() == ErrorKind.CONDITION_NOT_MATCH && options.ifNoneMatch() != null) {
+			ServerHttpResponse response = exchange.getResponse();
+			response.setStatusCode(HttpStatus.NOT_MODIFIED);
+			response.getHeaders().setETag(options.ifNoneMatch());
+			return response.setComplete().then(Mono.empty());
+		}
+		if (ex.kind() == ErrorKind.RANGE_NOT_SATISFIABLE) {
+			String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.RANGE);
+			return this.storage.stat(path)
+				.flatMap((meta) -> Mono.error(new RangeNotSatisfiableException(header, meta.size())));
+		}
+		return Mono.error(ex);
+	}
+
+	/** Whether a range applies: there is no {@code If-Range}, or it names this version. */
+	private static boolean ifRangeHolds(ServerHttpRequest request, String etag) {
+		String ifRange = request.getHeaders().getFirst(HttpHeaders.IF_RANGE);
+		return ifRange == null || ifRange.trim().equals(etag);
+	}
+
+	/**
+	 * Sends an opened content: 304/412 where the request's conditions say so (the content is released
+	 * then), else its headers and bytes (zero-copy where the content is a local file).
+	 */
+	private Mono<Void> send(ServerWebExchange exchange, ObjectContent content, boolean ranged) {
+		ObjectMetadata meta = content.metadata();
+		if (exchange.checkNotModified(meta.etag(), meta.lastModified())) {
+			content.release();
+			return exchange.getResponse().setComplete(); // 304 (or 412 for a failed If-Match), headers set by Spring
+		}
+		respond(exchange, meta, content.offset(), content.length(), ranged);
+		return ZeroCopy.send(exchange.getResponse(), content);
+	}
+
+	/** Sets status and headers for the bytes {@code start .. start + length} of a version. */
+	private static void respond(ServerWebExchange exchange, ObjectMetadata meta, long start, long length,
+			boolean partial) {
+		ServerHttpResponse response = exchange.getResponse();
+		HttpHeaders headers = response.getHeaders();
+		headers.setETag(meta.etag());
+		if (meta.lastModified() != null) {
+			headers.setLastModified(meta.lastModified());
+		}
+		headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
+		headers.setContentType((meta.contentType() != null) ? MediaType.parseMediaType(meta.contentType())
+				: MediaType.APPLICATION_OCTET_STREAM);
+		if (meta.cacheControl() != null) {
+			headers.setCacheControl(meta.cacheControl());
+		}
+		else {
+			headers.setCacheControl(CacheControl.noCache());
+		}
+		if (exchange.getRequest().getQueryParams().containsKey("download")) { // '?download', with or without a value
+			headers.setContentDisposition(
+					ContentDisposition.attachment().filename(fileName(meta.path()), StandardCharsets.UTF_8).build());
+		}
+		if (partial) {
+			response.setStatusCode(HttpStatus.PARTIAL_CONTENT);
+			headers.set(HttpHeaders.CONTENT_RANGE,
+					"bytes " + start + "-" + (start + length - 1) + "/" + meta.size());
+		}
+		headers.setContentLength(length);
 	}
 
 	/**

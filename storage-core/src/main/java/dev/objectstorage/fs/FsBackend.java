@@ -6,13 +6,16 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -126,6 +129,55 @@ public class FsBackend implements StorageBackend {
 			.writeWithCacheControl(this.xattrs)
 			.writeWithContentDisposition(this.xattrs)
 			.build();
+		if (!settings.tempMaxAge().isZero()) {
+			this.scheduler.schedule(() -> sweepTemporaryFiles(settings.tempMaxAge()));
+		}
+	}
+
+	/**
+	 * Deletes the temporary files of writes that a process which died mid-write left behind: those
+	 * older than {@link FsSettings#tempMaxAge()} (a write in progress touches its file with every
+	 * buffer, so only a write stalled that long could lose its file). Names of this form are reserved,
+	 * so no object is ever touched. Links are not followed.
+	 * @param maxAge the age from which a temporary file is a leftover
+	 * @return how many files were deleted
+	 */
+	int sweepTemporaryFiles(Duration maxAge) {
+		long cutoff = System.currentTimeMillis() - maxAge.toMillis();
+		int[] deleted = new int[1];
+		try {
+			Files.walkFileTree(this.root, new SimpleFileVisitor<Path>() {
+				@Override
+				public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+					if (attributes.isRegularFile() && isTempName(file.getFileName().toString())
+							&& attributes.lastModifiedTime().toMillis() < cutoff && Files.deleteIfExists(file)) {
+						deleted[0]++;
+					}
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFileFailed(Path file, IOException ex) {
+					return FileVisitResult.CONTINUE; // vanished or unreadable: nothing of ours to clean there
+				}
+			});
+		}
+		catch (IOException | RuntimeException ex) {
+			// best effort: the next start sweeps again
+		}
+		return deleted[0];
+	}
+
+	private static boolean isTempName(String name) {
+		if (!name.startsWith(TEMP_PREFIX) || name.length() != TEMP_PREFIX.length() + 16) {
+			return false;
+		}
+		for (int i = TEMP_PREFIX.length(); i < name.length(); i++) {
+			if (Character.digit(name.charAt(i), 16) < 0) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static Path prepareRoot(FsSettings settings) {

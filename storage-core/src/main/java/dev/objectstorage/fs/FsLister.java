@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * when the walk reaches it. A directory sorts as its name followed by {@code /}, which makes a
  * depth-first walk emit paths in global lexicographic order. Subtrees that sort entirely before
  * {@code startAfter} are skipped without being read. Symbolic links are followed only where they
- * stay inside the root; temporary files of writes in progress and empty directories are hidden.
+ * stay inside the root (a link that leads out is not listed, and a listing whose prefix goes through
+ * one fails with {@code PERMISSION_DENIED}, as a read through it does); temporary files of writes in progress and empty directories are hidden.
  */
 final class FsLister implements Iterator<ObjectEntry> {
 
@@ -49,6 +50,13 @@ final class FsLister implements Iterator<ObjectEntry> {
 		String namePrefix = prefix.substring(slash + 1);
 		Path directory = directoryPath.isEmpty() ? backend.root()
 				: backend.root().resolve(directoryPath.substring(0, directoryPath.length() - 1));
+		try {
+			// a prefix through a link that leads out of the root is refused, as reads through it are
+			backend.checkInside(directory);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 		List<Child> children = children(directory, directoryPath, namePrefix);
 		this.stack.push(children.iterator());
 	}

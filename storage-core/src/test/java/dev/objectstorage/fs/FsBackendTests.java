@@ -1,6 +1,8 @@
 package dev.objectstorage.fs;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.nio.file.attribute.FileTime;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,6 +90,47 @@ class FsBackendTests {
 		assertThat(this.outside.resolve("secret.txt")).exists();
 		assertThat(this.storage.list("", ListOptions.defaults().withRecursive(true)).collectList().block(TIMEOUT))
 			.isEmpty();
+	}
+
+	@Test
+	void listingThroughADirectoryLinkOutOfTheRootIsRefused() throws IOException {
+		Files.createDirectories(this.root.resolve("sl"));
+		Files.createSymbolicLink(this.root.resolve("sl/etcdir"), this.outside);
+		StorageException ex = error(() -> this.storage.list("sl/etcdir/").collectList().block(TIMEOUT));
+		assertThat(ex.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+		assertThat(ex.getMessage()).doesNotContain(this.outside.toString());
+		assertThat(error(() -> this.storage.list("sl/etcdir/sec", ListOptions.defaults().withRecursive(true))
+			.collectList()
+			.block(TIMEOUT)).kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+		assertThat(this.storage.list("sl/", ListOptions.defaults().withRecursive(true)).collectList().block(TIMEOUT))
+			.as("the link itself is not listed")
+			.isEmpty();
+	}
+
+	@Test
+	void leftoversOfADeadWriterAreSweptAfterTheirMaxAge() throws Exception {
+		this.storage.write("keep/object.bin", "kept".getBytes()).block(TIMEOUT);
+		// what a writer killed midway leaves behind: a temporary file beside its target
+		Path stale = Files.write(this.root.resolve("keep/.os-tmp-0123456789abcdef"), new byte[1000]);
+		Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
+		Path fresh = Files.write(this.root.resolve("keep/.os-tmp-fedcba9876543210"), new byte[10]);
+		Path foreign = Files.write(this.root.resolve("keep/.os-tmp-not-ours"), new byte[10]);
+		Files.setLastModifiedTime(foreign, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
+		FsBackend backend = new FsBackend(FsSettings.of(this.root).withTempMaxAge(Duration.ZERO)); // no sweep at start
+		assertThat(backend.sweepTemporaryFiles(Duration.ofHours(24))).isEqualTo(1);
+		assertThat(stale).doesNotExist();
+		assertThat(fresh).as("a write that may still be in progress").exists();
+		assertThat(foreign).as("not a name of ours").exists();
+		assertThat(this.storage.readAllBytes("keep/object.bin").block(TIMEOUT)).isEqualTo("kept".getBytes());
+
+		// with the default age, the sweep runs in the background when a backend starts
+		Path another = Files.write(this.root.resolve(".os-tmp-00000000000000aa"), new byte[1]);
+		Files.setLastModifiedTime(another, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+		new FsBackend(FsSettings.of(this.root));
+		for (int i = 0; i < 600 && Files.exists(another); i++) {
+			Thread.sleep(50); // a bounded wait for the background sweep, not a measure of speed
+		}
+		assertThat(another).doesNotExist();
 	}
 
 	@Test

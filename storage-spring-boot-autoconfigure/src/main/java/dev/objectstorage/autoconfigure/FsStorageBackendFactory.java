@@ -37,7 +37,7 @@ class FsStorageBackendFactory implements StorageBackendFactory {
 		}
 		try {
 			return new FsBackend(new FsSettings(root, fs.isCreateRoot(), fs.isFsync(), (int) bufferSize,
-					fs.getMmapThreshold().toBytes()), bufferFactory);
+					fs.getMmapThreshold().toBytes(), fs.getTempMaxAge()), bufferFactory);
 		}
 		catch (StorageException ex) {
 			if (ex.kind() == ErrorKind.CONFIG_INVALID) {

@@ -142,6 +142,12 @@ public class StorageInstanceProperties {
 		 */
 		private DataSize mmapThreshold = DataSize.ofKilobytes(128);
 
+		/**
+		 * Temporary files of writes older than this are leftovers of a process that died mid-write and
+		 * are deleted by a sweep in the background after start; 0 turns the sweep off.
+		 */
+		private Duration tempMaxAge = Duration.ofHours(24);
+
 		public @Nullable Path getRoot() {
 			return this.root;
 		}
@@ -180,6 +186,14 @@ public class StorageInstanceProperties {
 
 		public void setMmapThreshold(DataSize mmapThreshold) {
 			this.mmapThreshold = mmapThreshold;
+		}
+
+		public Duration getTempMaxAge() {
+			return this.tempMaxAge;
+		}
+
+		public void setTempMaxAge(Duration tempMaxAge) {
+			this.tempMaxAge = tempMaxAge;
 		}
 
 	}
