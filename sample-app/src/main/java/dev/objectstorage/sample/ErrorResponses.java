@@ -41,6 +41,14 @@ class ErrorResponses {
 		return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).header(HttpHeaders.CONNECTION, "close").body(problem);
 	}
 
+	/** The client (or the server's shutdown) closed the connection mid-upload: nobody reads this answer. */
+	@ExceptionHandler(CompleteBodies.IncompleteUploadException.class)
+	ResponseEntity<ProblemDetail> incomplete(CompleteBodies.IncompleteUploadException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+		problem.setProperty("kind", ErrorKind.INVALID_INPUT);
+		return ResponseEntity.badRequest().body(problem);
+	}
+
 	@ExceptionHandler(RangeNotSatisfiableException.class)
 	ResponseEntity<ProblemDetail> range(RangeNotSatisfiableException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,

@@ -63,8 +63,11 @@ class FilesController {
 
 	private final long maxUploadSize;
 
-	FilesController(ObjectStorage storage, SampleProperties properties) {
+	private final CompleteBodies bodies;
+
+	FilesController(ObjectStorage storage, SampleProperties properties, CompleteBodies bodies) {
 		this.storage = storage;
+		this.bodies = bodies;
 		this.maxUploadSize = properties.getMaxUploadSize().toBytes();
 	}
 
@@ -98,7 +101,7 @@ class FilesController {
 		if (!ifMatch.isEmpty() && !ifMatch.get(0).equals("*")) {
 			options = options.withIfMatch(ifMatch.get(0));
 		}
-		return this.storage.write(path, limited(request.getBody()), options)
+		return this.storage.write(path, limited(this.bodies.checked(request, request.getBody())), options)
 			.onErrorMap(StorageException.class, FilesController::tooLarge)
 			.map((meta) -> ResponseEntity.created(location(meta)).eTag(meta.etag()).body(FileInfo.of(meta)));
 	}
@@ -155,6 +158,9 @@ class FilesController {
 	}
 
 	private static Throwable tooLarge(StorageException ex) {
+		if (ex.getCause() instanceof CompleteBodies.IncompleteUploadException incomplete) {
+			return incomplete;
+		}
 		return (ex.getCause() instanceof PayloadTooLargeException tooLarge) ? tooLarge : ex;
 	}
 

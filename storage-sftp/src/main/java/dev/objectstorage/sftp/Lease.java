@@ -51,7 +51,8 @@ final class Lease {
 
 	private volatile boolean broken;
 
-	private boolean released;
+	/** Set by the first {@link #release()}: a lease goes back once, whoever asks again. */
+	private final AtomicBoolean released = new AtomicBoolean();
 
 	Lease(PooledRef<SftpConnector.Channel> ref, Scheduler.Worker worker) {
 		this.ref = ref;
@@ -146,17 +147,18 @@ final class Lease {
 	}
 
 	/**
-	 * Cleans up and returns the channel, after every call scheduled before.
+	 * Cleans up and returns the channel, after every call scheduled before. Only the first release
+	 * does so; a later one completes at once (the first disposed the worker, and the channel may be
+	 * another operation's by then).
 	 * @return completes when the channel is back in the pool
 	 */
 	Mono<Void> release() {
 		return Mono.create((MonoSink<Void> sink) -> {
+			if (!this.released.compareAndSet(false, true)) {
+				sink.success();
+				return;
+			}
 			Runnable releaseNow = () -> {
-				if (this.released) {
-					sink.success();
-					return;
-				}
-				this.released = true;
 				while (!this.cleanups.isEmpty()) {
 					try {
 						this.cleanups.pop().run();

@@ -15,6 +15,7 @@ import dev.objectstorage.Capabilities;
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.Etags;
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
@@ -22,8 +23,8 @@ import dev.objectstorage.Ranges;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.Contents;
 import dev.objectstorage.spi.PathOrder;
-import dev.objectstorage.spi.ReadVersion;
 import dev.objectstorage.spi.StorageBackend;
 import dev.objectstorage.spi.StripedLocks;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -40,7 +41,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
-import reactor.util.context.ContextView;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -53,11 +53,14 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * <ul>
  * <li>Every operation borrows one SFTP channel from a bounded pool ({@link SftpSettings#maxChannels()})
  * and runs its blocking SFTP calls on the backend's own bounded scheduler, never on the caller's
- * thread; waiting for a channel blocks no thread. A read keeps its channel while it streams.</li>
+ * thread; waiting for a channel blocks no thread. An opened content keeps its channel (and its open
+ * file handle) until its body ends, fails or is cancelled, or until it is released unread.</li>
  * <li>Reads stream the file in requests of {@link SftpSettings#readChunkSize()} as the subscriber
  * asks, from the range's offset, with up to {@link SftpSettings#requestsInFlight()} requests in
  * flight (waiting for each answer would cost a network round trip per request); cancelling closes
- * the file handle.</li>
+ * the file handle. The metadata that comes with the bytes is that of the file opened (its
+ * attributes taken from the open handle, and its sidecar), so an overwrite after the open changes
+ * neither.</li>
  * <li>Writes go to a hidden temporary file ({@code .os-tmp-*}) in the target's directory (created
  * as needed), with up to {@link SftpSettings#requestsInFlight()} write requests in flight, which is
  * then renamed onto the target with OpenSSH's {@code posix-rename@openssh.com}
@@ -209,19 +212,43 @@ public class SftpBackend implements StorageBackend {
 
 	// ---------------------------------------------------------------- read
 
+	/**
+	 * Borrows a channel, opens the file and reads the metadata of the file opened. The content holds
+	 * the channel (and the open handle) until its body ends, fails or is cancelled, or until it is
+	 * released unread; an open that fails, or is cancelled before it emits, gives the channel back.
+	 */
 	@Override
-	public Flux<DataBuffer> read(String path, ReadOptions options) {
-		return Flux
-			.deferContextual((context) -> Flux.usingWhen(this.connector.acquire(),
-					(Lease lease) -> lease.call(() -> openForRead(lease, path, options, context))
-						.flatMapMany((reader) -> lease.pull(reader::next)),
-					Lease::release, (lease, error) -> lease.release(), Lease::release))
-			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+	public Mono<ObjectContent> open(String path, ReadOptions options) {
+		return this.connector.acquire()
+			.flatMap((lease) -> open(lease, path, options))
+			.doOnDiscard(ObjectContent.class, ObjectContent::release)
 			.onErrorMap((ex) -> SftpErrors.map(ex, Operation.READ, path));
 	}
 
-	private RemoteReader openForRead(Lease lease, String path, ReadOptions options, ContextView context)
-			throws IOException {
+	private Mono<ObjectContent> open(Lease lease, String path, ReadOptions options) {
+		// set by whichever comes first: the content going downstream (it owns the lease from then on),
+		// the open failing or the open being cancelled (each gives the lease back)
+		AtomicBoolean settled = new AtomicBoolean();
+		return lease.call(() -> openForRead(lease, path, options)).<ObjectContent>handle((content, sink) -> {
+			if (settled.compareAndSet(false, true)) {
+				sink.next(content);
+			}
+			else {
+				content.release(); // cancelled meanwhile: the lease is on its way back already
+			}
+		}).onErrorResume((ex) -> {
+			settled.set(true);
+			return lease.release().then(Mono.error(ex));
+		}).doOnCancel(() -> {
+			if (settled.compareAndSet(false, true)) {
+				// runs on the worker after the open still in flight, which closes what it opened
+				lease.release().subscribe();
+			}
+		});
+	}
+
+	/** Opens the file on the lease's worker; what it opens is closed when the lease is released. */
+	private ObjectContent openForRead(Lease lease, String path, ReadOptions options) throws IOException {
 		String file = file(lease, path);
 		SftpClient sftp = lease.sftp();
 		CloseableHandle handle;
@@ -241,25 +268,28 @@ public class SftpBackend implements StorageBackend {
 		if (!attributes.isRegularFile()) {
 			throw StorageException.notFound(Operation.READ, path);
 		}
-		boolean conditional = options.ifMatch() != null || options.ifNoneMatch() != null;
-		if (conditional || context.hasKey(ReadVersion.class)) {
-			String etag = metadata(lease, path, file, attributes).etag();
-			if (options.ifMatch() != null && !Etags.matches(options.ifMatch(), etag)) {
-				throw StorageException.conditionNotMatch(Operation.READ, path, "ifMatch");
-			}
-			if (options.ifNoneMatch() != null && Etags.matches(options.ifNoneMatch(), etag)) {
-				throw StorageException.conditionNotMatch(Operation.READ, path, "ifNoneMatch");
-			}
-			ReadVersion.report(context, etag);
+		ObjectMetadata metadata = metadata(lease, path, file, attributes);
+		if (options.ifMatch() != null && !Etags.matches(options.ifMatch(), metadata.etag())) {
+			throw StorageException.conditionNotMatch(Operation.READ, path, "ifMatch");
 		}
-		long length = Ranges.length(path, options, attributes.getSize());
-		RemoteReader reader = new RemoteReader(lease.channel(), handle, options.offset(), length,
+		if (options.ifNoneMatch() != null && Etags.matches(options.ifNoneMatch(), metadata.etag())) {
+			throw StorageException.conditionNotMatch(Operation.READ, path, "ifNoneMatch");
+		}
+		long size = metadata.size();
+		long length = Ranges.length(path, options, size);
+		long offset = (size == 0) ? 0 : options.offset();
+		RemoteReader reader = new RemoteReader(lease.channel(), handle, offset, length,
 				options.bufferSizeOr(this.settings.readChunkSize()), this.settings.readChunkSize(),
 				this.settings.requestsInFlight(), this.bufferFactory);
 		// before the handle is closed (clean-ups run last-in first-out): a cancelled read's answers
 		// still in flight must be taken off the channel before it goes back to the pool
 		lease.onRelease(reader::drain);
-		return reader;
+		Flux<DataBuffer> body = Flux
+			.usingWhen(Mono.just(lease), (held) -> held.pull(reader::next), Lease::release,
+					(held, error) -> held.release(), Lease::release)
+			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+			.onErrorMap((ex) -> SftpErrors.map(ex, Operation.READ, path));
+		return Contents.streamed(metadata, offset, length, body, () -> lease.release().subscribe());
 	}
 
 	// ---------------------------------------------------------------- write

@@ -22,9 +22,11 @@ import java.util.stream.Stream;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
+import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.ObjectStorage;
+import dev.objectstorage.Operation;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
@@ -178,6 +180,94 @@ class SftpIntegrationTests {
 			assertThat(StorageTck.collect(storage.read("cancel/read"))).isEqualTo(data);
 			storage.write("cancel/after", chunks(data, 64 * 1024)).block(TIMEOUT);
 			assertThat(StorageTck.collect(storage.read("cancel/after"))).isEqualTo(data);
+			assertThat(opened).as("SFTP channels opened").hasValue(1);
+		}
+		buffers.assertAllReleased(Duration.ofSeconds(5));
+	}
+
+	/**
+	 * An opened content holds the only channel until it is consumed, cancelled or released; an open
+	 * that fails or is cancelled gives it back. A channel kept by mistake would make the next
+	 * operation time out waiting for it, one given back twice would be discarded (or handed to two
+	 * operations at once), and a new one opened.
+	 */
+	@Test
+	void openGivesItsChannelBackOnceWhicheverWayItEnds() throws Exception {
+		AtomicInteger opened = new AtomicInteger();
+		LeakTrackingBufferFactory buffers = new LeakTrackingBufferFactory();
+		String root = root();
+		SftpSettings settings = server.settingsBuilder(root).maxChannels(1).acquireTimeout(Duration.ofSeconds(3))
+			.build();
+		try (SftpBackend backend = new SftpBackend(settings, buffers, (client) -> {
+			opened.incrementAndGet();
+			return client;
+		})) {
+			byte[] data = StorageTck.randomBytes(2 * 1024 * 1024, 16);
+			ObjectMetadata written = backend
+				.write("open/a", chunks(data, 64 * 1024),
+						WriteOptions.defaults().withContentType("application/x-test").withUserMetadata(Map.of("k", "v")))
+				.block(TIMEOUT);
+			ObjectMetadata stat = backend.stat("open/a").block(TIMEOUT);
+			assertThat(stat.etag()).isEqualTo(written.etag());
+
+			// released unread, twice: given back once
+			ObjectContent unread = backend.open("open/a", ReadOptions.range(10, 100)).block(TIMEOUT);
+			assertThat(unread.metadata()).isEqualTo(stat);
+			assertThat(unread.offset()).isEqualTo(10);
+			assertThat(unread.length()).isEqualTo(100);
+			unread.release();
+			unread.release();
+			assertThat(backend.stat("open/a").block(TIMEOUT)).isEqualTo(stat);
+
+			// the open fails: a condition, a missing object, a range past the end
+			for (ReadOptions failing : List.of(ReadOptions.defaults().withIfMatch("\"other\""),
+					ReadOptions.defaults().withIfNoneMatch(stat.etag()), ReadOptions.range(data.length, 1))) {
+				StorageException ex = catchThrowableOfType(StorageException.class,
+						() -> backend.open("open/a", failing).block(TIMEOUT));
+				assertThat(ex.kind()).isIn(ErrorKind.CONDITION_NOT_MATCH, ErrorKind.RANGE_NOT_SATISFIABLE);
+				assertThat(ex.operation()).isEqualTo(Operation.READ);
+			}
+			StorageException missing = catchThrowableOfType(StorageException.class,
+					() -> backend.open("open/missing", ReadOptions.defaults()).block(TIMEOUT));
+			assertThat(missing.kind()).isEqualTo(ErrorKind.NOT_FOUND);
+
+			// the open is cancelled before it emits, at different points of its way (a content that
+			// comes after all is released; an error that comes after all is not emitted)
+			for (String path : List.of("open/a", "open/missing")) {
+				for (int delayMicros : new int[] { 0, 100, 300, 600, 1000, 2000, 4000, 10_000 }) {
+					Disposable open = backend.open(path, ReadOptions.defaults())
+						.subscribe(ObjectContent::release, (ex) -> {
+						});
+					TimeUnit.MICROSECONDS.sleep(delayMicros);
+					open.dispose();
+					assertThat(backend.stat("open/a").block(TIMEOUT)).isEqualTo(stat);
+				}
+			}
+
+			// the body is cancelled with read requests in flight
+			ObjectContent cancelled = backend.open("open/a", ReadOptions.defaults().withBufferSize(8192)).block(TIMEOUT);
+			assertThat(join(cancelled.body().limitRate(1).take(3).collectList().block(TIMEOUT)))
+				.isEqualTo(java.util.Arrays.copyOf(data, 3 * 8192));
+			assertThat(catchThrowableOfType(IllegalStateException.class, () -> cancelled.body().blockLast(TIMEOUT)))
+				.as("a body is read once").isNotNull();
+
+			// an overwrite after the open (by another client: this one's only channel is taken) changes
+			// neither the metadata nor the bytes of the content
+			ObjectContent old = backend.open("open/a", ReadOptions.defaults()).block(TIMEOUT);
+			try (SftpBackend other = new SftpBackend(server.settings(root))) {
+				assertThat(other.write("open/a", text("a new version").flux(), WriteOptions.defaults()).block(TIMEOUT).size())
+					.isEqualTo(13);
+			}
+			assertThat(old.metadata()).isEqualTo(stat);
+			assertThat(join(old.body().collectList().block(TIMEOUT))).isEqualTo(data);
+			ObjectContent fresh = backend.open("open/a", ReadOptions.defaults()).block(TIMEOUT);
+			assertThat(fresh.metadata().etag()).isNotEqualTo(stat.etag());
+			assertThat(fresh.metadata().contentType()).isNull();
+			assertThat(fresh.metadata().size()).isEqualTo(13);
+			assertThat(join(fresh.body().collectList().block(TIMEOUT)))
+				.isEqualTo("a new version".getBytes(StandardCharsets.UTF_8));
+
+			assertThat(backend.stat("open/a").block(TIMEOUT).size()).isEqualTo(13);
 			assertThat(opened).as("SFTP channels opened").hasValue(1);
 		}
 		buffers.assertAllReleased(Duration.ofSeconds(5));

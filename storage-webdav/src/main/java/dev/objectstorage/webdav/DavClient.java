@@ -8,8 +8,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BiFunction;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
@@ -21,10 +22,11 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.Connection;
+import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
@@ -239,10 +241,95 @@ final class DavClient {
 				.map((b) -> new DavResponse(response.status().code(), response.responseHeaders(), b)));
 	}
 
-	/** A {@code GET} whose response the function streams. */
-	<T> Flux<T> get(String url, Consumer<HttpHeaders> headers,
-			BiFunction<HttpClientResponse, ByteBufFlux, Publisher<T>> handler) {
-		return this.http.headers(headers).get().uri(url).response(handler);
+	/**
+	 * A {@code GET} whose response the handler turns into a value that may own the response's
+	 * body, to be streamed after the value was emitted. Reactor Netty's {@code response(...)} discards
+	 * the body when the handler's publisher ends, so this uses {@code responseConnection(...)} and
+	 * gives the body back itself: if the handler's {@code Mono} fails, completes empty or is cancelled
+	 * before it emits, the response is {@linkplain StreamedResponse#discard() discarded} here; once
+	 * it emitted, the value owns the response and must read its body or discard it (a value dropped on
+	 * cancellation reaches the caller's discard hook).
+	 * @param url the URL
+	 * @param headers sets the request headers
+	 * @param handler makes the value from the response
+	 * @return the value
+	 */
+	<T> Mono<T> get(String url, Consumer<HttpHeaders> headers, Function<StreamedResponse, Mono<T>> handler) {
+		return this.http.headers(headers).get().uri(url).responseConnection((response, connection) -> {
+			StreamedResponse streamed = new StreamedResponse(response, connection);
+			Mono<T> value;
+			try {
+				value = handler.apply(streamed);
+			}
+			catch (RuntimeException ex) {
+				streamed.discard();
+				return Mono.error(ex);
+			}
+			AtomicBoolean emitted = new AtomicBoolean();
+			return value.doOnNext((v) -> emitted.set(true)).doFinally((signal) -> {
+				if (!emitted.get()) {
+					streamed.discard();
+				}
+			});
+		}).next();
+	}
+
+	/**
+	 * A response whose body has not been read yet: its receiver reads the body once, or discards it.
+	 */
+	static final class StreamedResponse {
+
+		private final HttpClientResponse response;
+
+		private final Connection connection;
+
+		StreamedResponse(HttpClientResponse response, Connection connection) {
+			this.response = response;
+			this.connection = connection;
+		}
+
+		int status() {
+			return this.response.status().code();
+		}
+
+		HttpHeaders headers() {
+			return this.response.responseHeaders();
+		}
+
+		/**
+		 * The body, as Reactor Netty receives it: each buffer is released after it was emitted, so a
+		 * subscriber that keeps one retains it. Cancelling closes the connection unless the whole
+		 * response was received; completing gives the connection back to the pool.
+		 * @return the body; can be subscribed to once
+		 */
+		ByteBufFlux body() {
+			return this.connection.inbound().receive();
+		}
+
+		/** Reads the whole (small) body, for an error. */
+		Mono<DavResponse> whole() {
+			return body().aggregate()
+				.asByteArray()
+				.defaultIfEmpty(EMPTY)
+				.map((bytes) -> new DavResponse(status(), headers(), bytes));
+		}
+
+		/**
+		 * Gives the response back without reading (the rest of) its body: what was received is
+		 * released, and the connection is closed if the response was not received whole (its bytes
+		 * would otherwise stay in the way of the next request). Safe to call more than once, and after
+		 * the body was read: a connection that was given back to the pool is left alone. Runs on the
+		 * connection's event loop, whatever the calling thread.
+		 */
+		void discard() {
+			if (this.connection instanceof ChannelOperations<?, ?> operations) {
+				operations.discard();
+			}
+			else {
+				this.connection.dispose();
+			}
+		}
+
 	}
 
 	// ---------------------------------------------------------------- WebDAV operations
