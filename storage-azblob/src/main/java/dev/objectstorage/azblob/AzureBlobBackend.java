@@ -236,7 +236,10 @@ public class AzureBlobBackend implements StorageBackend {
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
 		ContentRange served = ContentRange.parse(headers.getContentRange());
 		Long contentLength = headers.getContentLength();
-		long size = (served != null) ? served.size() : (contentLength != null) ? contentLength : -1;
+		String contentRangeHeader = headers.getContentRange();
+		long size = (served != null) ? served.size()
+				: (contentRangeHeader != null) ? ContentRange.totalSize(contentRangeHeader)
+						: (contentLength != null) ? contentLength : -1;
 		if (size < 0) {
 			Contents.cancel(body);
 			throw new StorageException(ErrorKind.UNEXPECTED, "The server answered a download without the blob's size",

@@ -45,4 +45,27 @@ public record ContentRange(long start, long length, long size) {
 		}
 	}
 
+	/**
+	 * The whole object's size a {@code Content-Range} value states ({@code bytes 0-99/1234}, also
+	 * {@code bytes *&#47;1234}, or an empty range some servers send, such as {@code bytes 100-99/100}).
+	 * @param value the value, or {@code null}
+	 * @return the size, or {@code -1} if none is stated
+	 */
+	public static long totalSize(@Nullable String value) {
+		if (value == null) {
+			return -1;
+		}
+		int slash = value.lastIndexOf('/');
+		if (slash < 0) {
+			return -1;
+		}
+		try {
+			long size = Long.parseLong(value.substring(slash + 1).trim());
+			return (size >= 0) ? size : -1;
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
 }

@@ -257,7 +257,9 @@ public class S3Backend implements StorageBackend {
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
 		ContentRange served = ContentRange.parse(response.contentRange());
 		Long contentLength = response.contentLength();
-		long size = (served != null) ? served.size() : (contentLength != null) ? contentLength : -1;
+		long size = (served != null) ? served.size()
+				: (response.contentRange() != null) ? ContentRange.totalSize(response.contentRange())
+						: (contentLength != null) ? contentLength : -1;
 		if (size < 0) {
 			Contents.cancel(body);
 			throw new StorageException(ErrorKind.UNEXPECTED, "The server answered a GET without the object's size",
