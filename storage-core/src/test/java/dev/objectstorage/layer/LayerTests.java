@@ -314,6 +314,68 @@ class LayerTests {
 	}
 
 	@Test
+	void metricsCountTransfersAsTheSenderReportsThemAndReleasesAsCancelled() throws Exception {
+		java.nio.file.Path root = java.nio.file.Files.createTempDirectory("layer-transfer");
+		MetricsLayer metrics = new MetricsLayer();
+		ObjectStorage storage = ObjectStorage.builder()
+			.backend(new dev.objectstorage.fs.FsBackend(dev.objectstorage.fs.FsSettings.of(root)))
+			.layer(metrics)
+			.build();
+		storage.write("f", new byte[10_000]).block(TIMEOUT);
+		ObjectContent content = storage.open("f").block(TIMEOUT);
+		assertThat(content.isFile()).isTrue();
+		// a sender that sends 4000 bytes, reports them, and fails (a client gone midway)
+		StepVerifier.create(content.transferTo((file, position, count, sent) -> {
+			sent.accept(4000);
+			return Mono.error(new java.io.IOException("connection reset"));
+		})).verifyErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(StorageException.class)
+			.hasRootCauseInstanceOf(java.io.IOException.class));
+		storage.open("f").block(TIMEOUT).release();
+		ObjectContent whole = storage.open("f").block(TIMEOUT);
+		whole.transferTo((file, position, count, sent) -> Mono.fromRunnable(() -> sent.accept(count))).block(TIMEOUT);
+		OperationMetrics.Snapshot reads = metrics.metrics(Operation.READ).snapshot();
+		assertThat(reads.bytes()).isEqualTo(14_000);
+		assertThat(reads.count()).isEqualTo(3);
+		assertThat(reads.successes()).isEqualTo(1);
+		assertThat(reads.cancellations()).as("released unread").isEqualTo(1);
+		assertThat(reads.errorCount()).isEqualTo(1);
+		org.springframework.util.FileSystemUtils.deleteRecursively(root);
+	}
+
+	@Test
+	void concurrencyLimitHoldsAPermitUntilTheContentIsConsumedOrReleased() {
+		ObjectStorage storage = storage(new ConcurrencyLimitLayer(1));
+		storage.write("a", "x".getBytes()).block(TIMEOUT);
+		ObjectContent first = storage.open("a").block(TIMEOUT);
+		// the only permit is held by the open content: the next operation waits
+		StepVerifier.create(storage.stat("a")).expectSubscription().expectNoEvent(Duration.ofMillis(100)).thenCancel()
+			.verify(TIMEOUT);
+		first.release();
+		ObjectContent second = storage.open("a").block(TIMEOUT);
+		assertThat(DataBufferUtils.join(second.body()).map((buffer) -> {
+			int n = buffer.readableByteCount();
+			DataBufferUtils.release(buffer);
+			return n;
+		}).block(TIMEOUT)).isEqualTo(1);
+		StepVerifier.create(storage.read("a", ReadOptions.defaults()), 0).thenCancel().verify(TIMEOUT);
+		assertThat(storage.stat("a").block(TIMEOUT).size()).as("every permit came back").isEqualTo(1);
+	}
+
+	@Test
+	void timeoutBoundsTheOpen() {
+		Layer stall = (backend) -> new ForwardingBackend(backend) {
+			@Override
+			public Mono<ObjectContent> open(String path, ReadOptions options) {
+				return Mono.never();
+			}
+		};
+		ObjectStorage storage = storage(new TimeoutLayer(new TimeoutSettings(Duration.ofMillis(100), Duration.ofSeconds(30))),
+				stall);
+		StorageException ex = catchThrowableOfType(StorageException.class, () -> storage.open("a").block(TIMEOUT));
+		assertThat(ex.kind()).isEqualTo(ErrorKind.TIMEOUT);
+	}
+
+	@Test
 	void latencyBucketsAreOrderedAndTight() {
 		int previous = -1;
 		for (long micros = 1; micros < 10_000_000_000L; micros = micros * 3 / 2 + 1) {
