@@ -2,6 +2,8 @@ package dev.objectstorage.sftp;
 
 import java.io.IOException;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +36,7 @@ import org.apache.sshd.sftp.client.SftpClient.DirEntry;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.common.SftpException;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
@@ -81,6 +84,11 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * <li>Copy streams the bytes through the client (SFTP version 3 has no server-side copy) into a
  * temporary file; cancelling it stops the copy and removes that file. Rename renames the data and
  * sidecar files.</li>
+ * <li>A writer that dies mid-write (the JVM killed, the connection lost for good) leaves its
+ * temporary file behind. Unless {@link SftpSettings#tempMaxAge()} is zero, the backend walks its
+ * tree once in the background, a few seconds after it is created, and removes the temporary files
+ * older than that (by their exact generated names: never an object nor a sidecar); best effort, one
+ * directory (and channel) at a time, not following symbolic links, stopped by {@link #close()}.</li>
  * </ul>
  * Names starting with {@code .os-tmp-} or {@code .os-meta.} are reserved. A file system cannot hold
  * an object {@code a} and an object {@code a/b} at once: such a write fails with
@@ -98,6 +106,12 @@ public class SftpBackend implements StorageBackend {
 
 	private final Capabilities capabilities;
 
+	/** How long after the backend is created its sweep of old temporary files starts. */
+	static final Duration SWEEP_DELAY = Duration.ofSeconds(5);
+
+	/** The start-up sweep of old temporary files, or {@code null} when it is off. */
+	private final @Nullable Disposable sweep;
+
 	/**
 	 * A backend with Spring's default (heap) buffer factory.
 	 * @param settings the settings
@@ -108,7 +122,8 @@ public class SftpBackend implements StorageBackend {
 
 	/**
 	 * A backend that allocates read buffers with the given factory. Nothing connects before the
-	 * first operation.
+	 * first operation, or before the sweep of old temporary files a few seconds later (unless
+	 * {@link SftpSettings#tempMaxAge()} is zero).
 	 * @param settings the settings
 	 * @param bufferFactory the factory
 	 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} if the private key cannot be loaded
@@ -132,6 +147,13 @@ public class SftpBackend implements StorageBackend {
 			.writeWithCacheControl(metadata)
 			.writeWithContentDisposition(metadata)
 			.build();
+		Duration maxAge = settings.tempMaxAge();
+		this.sweep = maxAge.isZero() ? null
+				: Mono.delay(SWEEP_DELAY, this.connector.scheduler())
+					.then(Mono.defer(() -> sweepTemporaryFiles(maxAge)))
+					.subscribe(null, (ex) -> {
+						// best effort: the next start sweeps again
+					});
 	}
 
 	/**
@@ -566,7 +588,7 @@ public class SftpBackend implements StorageBackend {
 			String sidecar = SftpMetadata.sidecarOf(file);
 			HardLinkExtension hardLink = lease.channel().hardLink();
 			if (hardLink != null) {
-				String link = RemoteFiles.parent(file) + "/" + SftpMetadata.TEMP_PREFIX + SftpMetadata.newTag();
+				String link = RemoteFiles.parent(file) + "/" + SftpMetadata.newTempName();
 				try {
 					hardLink.link(sidecar, link);
 					lease.onRelease(() -> RemoteFiles.removeQuietly(lease.sftp(), link));
@@ -645,7 +667,7 @@ public class SftpBackend implements StorageBackend {
 			SftpClient sftp = lease.sftp();
 			String directory = RemoteFiles.parent(file);
 			for (int attempt = 0;; attempt++) {
-				String path = directory + "/" + SftpMetadata.TEMP_PREFIX + SftpMetadata.newTag();
+				String path = directory + "/" + SftpMetadata.newTempName();
 				try {
 					CloseableHandle handle = sftp.open(path, OpenMode.Write, OpenMode.Create, OpenMode.Exclusive);
 					TempFile temp = new TempFile(sftp, path, handle, new RemoteWriter(lease.channel(), handle, window),
@@ -673,7 +695,7 @@ public class SftpBackend implements StorageBackend {
 
 		/** Writes a small temporary file whole (a sidecar) next to {@code file}. */
 		static TempFile createWith(Lease lease, String file, byte[] bytes) throws IOException {
-			String path = RemoteFiles.parent(file) + "/" + SftpMetadata.TEMP_PREFIX + SftpMetadata.newTag();
+			String path = RemoteFiles.parent(file) + "/" + SftpMetadata.newTempName();
 			TempFile temp = new TempFile(lease.sftp(), path, null, null, null);
 			lease.onRelease(temp::cleanUp);
 			RemoteFiles.writeNewFile(lease.sftp(), path, bytes);
@@ -889,6 +911,78 @@ public class SftpBackend implements StorageBackend {
 		});
 	}
 
+	// ---------------------------------------------------------------- sweep of temporary files
+
+	/**
+	 * Removes the temporary files of writes (files named exactly as {@link SftpMetadata#newTempName()}
+	 * names them) older than {@code maxAge} anywhere under the root, one directory at a time, each
+	 * read borrowing a channel for itself only; symbolic links are not followed, sidecars and objects
+	 * never touched. Best effort: a directory that cannot be read or a file that cannot be removed is
+	 * skipped.
+	 * @param maxAge how old a temporary file must be (by its modification time) to be removed
+	 * @return the number of files removed
+	 */
+	Mono<Integer> sweepTemporaryFiles(Duration maxAge) {
+		return Mono.defer(() -> {
+			long cutoff = Instant.now().minus(maxAge).getEpochSecond();
+			return sweepDirectory("", cutoff).reduce(0, Integer::sum);
+		});
+	}
+
+	/** Sweeps one directory (relative path ending in '/', or "") and then, depth first, those below. */
+	private Flux<Integer> sweepDirectory(String directoryPath, long cutoff) {
+		return withLease((lease) -> lease.call(() -> sweepOne(lease, directoryPath, cutoff)))
+			.onErrorResume((ex) -> Mono.empty())
+			.flatMapMany((swept) -> Flux.just(swept.removed())
+				.concatWith(Flux.fromIterable(swept.directories()).concatMap((d) -> sweepDirectory(d, cutoff))));
+	}
+
+	private Swept sweepOne(Lease lease, String directoryPath, long cutoff) throws IOException {
+		SftpClient sftp = lease.sftp();
+		String root = lease.channel().root();
+		String base = root.equals("/") ? "" : root;
+		String directory = directoryPath.isEmpty() ? root
+				: base + "/" + directoryPath.substring(0, directoryPath.length() - 1);
+		List<String> directories = new ArrayList<>();
+		List<String> old = new ArrayList<>();
+		try (CloseableHandle handle = sftp.openDir(directory)) {
+			for (List<DirEntry> batch = sftp.readDir(handle); batch != null; batch = sftp.readDir(handle)) {
+				for (DirEntry entry : batch) {
+					String name = entry.getFilename();
+					Attributes attributes = entry.getAttributes();
+					if (name.equals(".") || name.equals("..") || attributes.isSymbolicLink()) {
+						continue;
+					}
+					if (attributes.isDirectory()) {
+						if (!SftpMetadata.isReserved(name)) {
+							directories.add(directoryPath + name + "/");
+						}
+					}
+					else if (attributes.isRegularFile() && SftpMetadata.isTempName(name)
+							&& attributes.getModifyTime() != null && RemoteFiles.seconds(attributes) < cutoff) {
+						old.add((directory.equals("/") ? "" : directory) + "/" + name);
+					}
+				}
+			}
+		}
+		int removed = 0;
+		for (String file : old) {
+			try {
+				sftp.remove(file);
+				removed++;
+			}
+			catch (IOException ex) {
+				// gone meanwhile, or not ours to remove: best effort
+			}
+		}
+		directories.sort(null);
+		return new Swept(removed, directories);
+	}
+
+	/** What sweeping one directory did, and the directories below it. */
+	private record Swept(int removed, List<String> directories) {
+	}
+
 	// ---------------------------------------------------------------- copy, rename
 
 	/**
@@ -1015,6 +1109,10 @@ public class SftpBackend implements StorageBackend {
 	 */
 	@Override
 	public void close() {
+		Disposable s = this.sweep;
+		if (s != null) {
+			s.dispose();
+		}
 		this.connector.close();
 	}
 

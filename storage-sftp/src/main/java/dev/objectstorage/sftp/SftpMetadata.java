@@ -92,6 +92,25 @@ final class SftpMetadata {
 		return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
 	}
 
+	/** A new name for a temporary file: {@code .os-tmp-} and 16 lower-case hex digits. */
+	static String newTempName() {
+		return TEMP_PREFIX + newTag();
+	}
+
+	/** Whether a file name is one that {@link #newTempName()} makes (no object can have it). */
+	static boolean isTempName(String name) {
+		if (name.length() != TEMP_PREFIX.length() + 16 || !name.startsWith(TEMP_PREFIX)) {
+			return false;
+		}
+		for (int i = TEMP_PREFIX.length(); i < name.length(); i++) {
+			char c = name.charAt(i);
+			if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	/** Whether a file name is reserved by this backend (temporary and sidecar files). */
 	static boolean isReserved(String name) {
 		return name.startsWith(PREFIX) || name.startsWith(TEMP_PREFIX);

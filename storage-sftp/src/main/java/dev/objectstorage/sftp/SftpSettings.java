@@ -57,12 +57,15 @@ import org.jspecify.annotations.Nullable;
  * object with a random version tag, the content type, cache control, content disposition and user
  * metadata; without it, entity tags are derived from size and modification time alone and those
  * metadata are not supported
+ * @param tempMaxAge how old a temporary file of a write ({@code .os-tmp-*}) must be for the sweep
+ * that the backend runs once in the background when it starts to remove it, as left behind by a
+ * writer that died mid-write; {@link Duration#ZERO} turns the sweep off
  */
 public record SftpSettings(String host, int port, String username, @Nullable String password,
 		@Nullable String privateKey, @Nullable Path privateKeyPath, @Nullable String privateKeyPassphrase,
 		@Nullable Path knownHosts, boolean acceptAnyHostKey, String root, boolean createRoot, int maxChannels,
 		int channelsPerSession, Duration connectTimeout, Duration authTimeout, Duration acquireTimeout,
-		int readChunkSize, int requestsInFlight, boolean metadata) {
+		int readChunkSize, int requestsInFlight, boolean metadata, Duration tempMaxAge) {
 
 	/** The default SSH port. */
 	public static final int DEFAULT_PORT = 22;
@@ -88,6 +91,9 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 
 	/** The default wait for a free channel: 30 seconds. */
 	public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
+
+	/** The default age of temporary files that the start-up sweep removes: 24 hours. */
+	public static final Duration DEFAULT_TEMP_MAX_AGE = Duration.ofHours(24);
 
 	private static final String MASK = "******";
 
@@ -126,13 +132,17 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 		if (requestsInFlight < 1 || requestsInFlight > 1024) {
 			throw invalid("requestsInFlight must be between 1 and 1024, was " + requestsInFlight);
 		}
+		if (tempMaxAge == null || tempMaxAge.isNegative()) {
+			throw invalid("tempMaxAge must not be negative, was " + tempMaxAge);
+		}
 	}
 
 	/**
 	 * A builder with the defaults: port 22, strict host key checking against
 	 * {@code ~/.ssh/known_hosts}, the login directory as root (created if missing), 8 channels, 4 per
 	 * connection, 10 second connect and authentication timeouts, 30 seconds of waiting for a free
-	 * channel, 64 KiB reads, 32 requests in flight per read or write, metadata sidecars on.
+	 * channel, 64 KiB reads, 32 requests in flight per read or write, metadata sidecars on, temporary
+	 * files older than 24 hours removed at start-up.
 	 * @return a new builder
 	 */
 	public static Builder builder() {
@@ -188,7 +198,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 				+ this.channelsPerSession + ", connectTimeout=" + this.connectTimeout + ", authTimeout="
 				+ this.authTimeout + ", acquireTimeout=" + this.acquireTimeout + ", readChunkSize="
 				+ this.readChunkSize + ", requestsInFlight=" + this.requestsInFlight + ", metadata=" + this.metadata
-				+ "]";
+				+ ", tempMaxAge=" + this.tempMaxAge + "]";
 	}
 
 	private static String mask(@Nullable String secret) {
@@ -236,6 +246,8 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 
 		private boolean metadata = true;
 
+		private Duration tempMaxAge = DEFAULT_TEMP_MAX_AGE;
+
 		private Builder() {
 		}
 
@@ -259,6 +271,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 			this.readChunkSize = settings.readChunkSize;
 			this.requestsInFlight = settings.requestsInFlight;
 			this.metadata = settings.metadata;
+			this.tempMaxAge = settings.tempMaxAge;
 		}
 
 		/** The server's host name or address. */
@@ -384,6 +397,15 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 		}
 
 		/**
+		 * How old a temporary file of a write must be for the start-up sweep to remove it (24 h);
+		 * {@link Duration#ZERO} turns the sweep off.
+		 */
+		public Builder tempMaxAge(Duration tempMaxAge) {
+			this.tempMaxAge = tempMaxAge;
+			return this;
+		}
+
+		/**
 		 * Validates and builds the settings.
 		 * @return the settings
 		 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} naming the wrong property
@@ -393,7 +415,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 					Objects.requireNonNullElse(this.username, ""), this.password, this.privateKey, this.privateKeyPath,
 					this.privateKeyPassphrase, this.knownHosts, this.acceptAnyHostKey, this.root, this.createRoot,
 					this.maxChannels, this.channelsPerSession, this.connectTimeout, this.authTimeout,
-					this.acquireTimeout, this.readChunkSize, this.requestsInFlight, this.metadata);
+					this.acquireTimeout, this.readChunkSize, this.requestsInFlight, this.metadata, this.tempMaxAge);
 		}
 
 	}

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -175,6 +176,7 @@ public final class EmbeddedSftpServer implements AutoCloseable {
 			.username(USERNAME)
 			.privateKey(privateKey())
 			.knownHosts(this.knownHosts)
+			.tempMaxAge(Duration.ZERO) // no background sweep among the calls and channels tests count
 			.root(root.startsWith("/") ? root : "/" + root);
 	}
 

@@ -763,4 +763,69 @@ class SftpIntegrationTests {
 		}
 	}
 
+
+	/**
+	 * The sweep of a dead writer's temporary files removes exactly the old files named as the
+	 * backend names them: not fresh ones, not other names with the reserved prefix, not objects or
+	 * their sidecars, not files behind a symbolic link.
+	 */
+	@Test
+	void sweepRemovesOnlyOldTemporaryFiles() throws IOException {
+		String root = root();
+		try (SftpBackend backend = new SftpBackend(server.settings(root))) {
+			ObjectStorage storage = storage(backend);
+			storage.write("dir/object.txt", text("kept")).block(TIMEOUT);
+			Path directory = server.directory().resolve(root.substring(1)).resolve("dir");
+			java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime
+				.from(java.time.Instant.now().minus(Duration.ofHours(25)));
+			Path oldTemp = Files.writeString(directory.resolve(".os-tmp-0123456789abcdef"), "dead writer");
+			Files.setLastModifiedTime(oldTemp, old);
+			Path freshTemp = Files.writeString(directory.resolve(".os-tmp-fedcba9876543210"), "live writer");
+			Path notATempName = Files.writeString(directory.resolve(".os-tmp-0123456789ABCDEF"), "not ours");
+			Files.setLastModifiedTime(notATempName, old);
+			Path tooLong = Files.writeString(directory.resolve(".os-tmp-0123456789abcdef0"), "not ours");
+			Files.setLastModifiedTime(tooLong, old);
+			List<Path> sidecars = filesNamed(directory, SftpMetadata.PREFIX);
+			assertThat(sidecars).hasSize(1);
+			Files.setLastModifiedTime(sidecars.get(0), old);
+			Files.setLastModifiedTime(directory.resolve("object.txt"), old);
+			assertThat(storage.stat("dir/object.txt").block(TIMEOUT)).isNotNull();
+
+			assertThat(backend.sweepTemporaryFiles(Duration.ofHours(24)).block(TIMEOUT)).isEqualTo(1);
+
+			assertThat(oldTemp).doesNotExist();
+			assertThat(freshTemp).exists();
+			assertThat(notATempName).exists();
+			assertThat(tooLong).exists();
+			assertThat(sidecars.get(0)).exists();
+			assertThat(new String(read(storage, "dir/object.txt"), StandardCharsets.UTF_8)).isEqualTo("kept");
+			assertThat(backend.openChannels()).isLessThanOrEqualTo(server.settings(root).maxChannels());
+		}
+	}
+
+	/** A backend sweeps once by itself, a few seconds after it starts, unless the sweep is off. */
+	@Test
+	void backendSweepsAtStartUnlessOff() throws Exception {
+		String root = root();
+		Path directory = Files.createDirectories(server.directory().resolve(root.substring(1)).resolve("a/b"));
+		java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime
+			.from(java.time.Instant.now().minus(Duration.ofHours(25)));
+		Path oldTemp = Files.writeString(directory.resolve(".os-tmp-00000000000000ff"), "dead writer");
+		Files.setLastModifiedTime(oldTemp, old);
+		try (SftpBackend off = new SftpBackend(server.settingsBuilder(root).tempMaxAge(Duration.ZERO).build())) {
+			Thread.sleep(SftpBackend.SWEEP_DELAY.toMillis() + 1000);
+			assertThat(oldTemp).exists();
+		}
+		try (SftpBackend on = new SftpBackend(server.settingsBuilder(root).tempMaxAge(Duration.ofHours(24)).build())) {
+			await(TIMEOUT, () -> !Files.exists(oldTemp));
+			assertThat(oldTemp).doesNotExist();
+		}
+		StorageException negative = catchThrowableOfType(StorageException.class,
+				() -> server.settingsBuilder(root).tempMaxAge(Duration.ofSeconds(-1)).build());
+		assertThat(negative.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
+		assertThat(negative.getMessage()).contains("tempMaxAge");
+		assertThat(SftpSettings.builder().host("h").username("u").password("p").build().tempMaxAge())
+			.isEqualTo(Duration.ofHours(24));
+	}
+
 }

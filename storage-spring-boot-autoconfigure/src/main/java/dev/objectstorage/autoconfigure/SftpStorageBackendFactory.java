@@ -19,7 +19,7 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 
 	private static final List<String> SETTINGS = List.of("host", "port", "username", "privateKeyPassphrase",
 			"privateKeyPath", "privateKey", "password", "knownHosts", "root", "maxChannels", "channelsPerSession",
-			"connectTimeout", "authTimeout", "acquireTimeout", "requestsInFlight", "readChunkSize");
+			"connectTimeout", "authTimeout", "acquireTimeout", "requestsInFlight", "readChunkSize", "tempMaxAge");
 
 	@Override
 	public String type() {
@@ -79,6 +79,7 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 			.requestsInFlight(sftp.getRequestsInFlight())
 			.readChunkSize((int) Math.min(readChunkSize, Integer.MAX_VALUE))
 			.metadata(sftp.isMetadata())
+			.tempMaxAge(sftp.getTempMaxAge())
 			.build());
 	}
 

@@ -560,6 +560,12 @@ public class StorageInstanceProperties {
 		 */
 		private Duration lockTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * Age after which temporary resources left behind by writers that died mid-write are deleted
+		 * by a sweep run once when the backend starts (0 turns the sweep off).
+		 */
+		private Duration tempMaxAge = Duration.ofHours(24);
+
 		public @Nullable URI getBaseUrl() {
 			return this.baseUrl;
 		}
@@ -622,6 +628,14 @@ public class StorageInstanceProperties {
 
 		public void setLockTimeout(Duration lockTimeout) {
 			this.lockTimeout = lockTimeout;
+		}
+
+		public Duration getTempMaxAge() {
+			return this.tempMaxAge;
+		}
+
+		public void setTempMaxAge(Duration tempMaxAge) {
+			this.tempMaxAge = tempMaxAge;
 		}
 
 	}
@@ -733,6 +747,12 @@ public class StorageInstanceProperties {
 		 * alone and those metadata are not supported.
 		 */
 		private boolean metadata = true;
+
+		/**
+		 * How old a temporary file left behind by a write that died must be for the one background
+		 * sweep at start-up to remove it; 0 turns the sweep off.
+		 */
+		private Duration tempMaxAge = Duration.ofHours(24);
 
 		public @Nullable String getHost() {
 			return this.host;
@@ -884,6 +904,14 @@ public class StorageInstanceProperties {
 
 		public void setMetadata(boolean metadata) {
 			this.metadata = metadata;
+		}
+
+		public Duration getTempMaxAge() {
+			return this.tempMaxAge;
+		}
+
+		public void setTempMaxAge(Duration tempMaxAge) {
+			this.tempMaxAge = tempMaxAge;
 		}
 
 	}

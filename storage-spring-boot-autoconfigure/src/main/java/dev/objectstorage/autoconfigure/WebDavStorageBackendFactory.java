@@ -14,7 +14,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 class WebDavStorageBackendFactory implements StorageBackendFactory {
 
 	private static final List<String> SETTINGS = List.of("baseUrl", "root", "username", "password", "maxConnections",
-			"connectTimeout", "responseTimeout", "lockTimeout");
+			"connectTimeout", "responseTimeout", "lockTimeout", "tempMaxAge");
 
 	@Override
 	public String type() {
@@ -37,6 +37,7 @@ class WebDavStorageBackendFactory implements StorageBackendFactory {
 			.connectTimeout(webdav.getConnectTimeout())
 			.responseTimeout(webdav.getResponseTimeout())
 			.lockTimeout(webdav.getLockTimeout())
+			.tempMaxAge(webdav.getTempMaxAge())
 			.build());
 	}
 

@@ -1,5 +1,6 @@
 package dev.objectstorage.webdav;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +26,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
@@ -56,6 +59,9 @@ import org.springframework.core.io.buffer.NettyDataBufferFactory;
  * <li>Entity tags are the server's {@code getetag} (without httpd's weak prefix) plus a random tag
  * per write, so that two versions never share one (see {@link DavResource#etag()}). Because the
  * exposed tag is not the server's, conditions are evaluated here, not with {@code If-Match}.</li>
+ * <li>Temporary resources that writers which died mid-write left behind are deleted by a sweep
+ * that runs once, in the background, when the backend starts (see
+ * {@link WebDavSettings#tempMaxAge()} and {@link WebDavSweeper}).</li>
  * </ul>
  * No presigned URLs: WebDAV has none.
  */
@@ -74,6 +80,11 @@ public class WebDavBackend implements StorageBackend {
 	private final WebDavWriter writer;
 
 	private final WebDavLister lister;
+
+	private final WebDavSweeper sweeper;
+
+	/** The sweep of left-behind temporary resources started with the backend; disposed by {@link #close()}. */
+	private final Disposable sweep;
 
 	/**
 	 * A backend whose reads emit Netty buffers (no copy of the received bytes).
@@ -95,6 +106,23 @@ public class WebDavBackend implements StorageBackend {
 		this.client = new DavClient(settings);
 		this.writer = new WebDavWriter(this.client);
 		this.lister = new WebDavLister(this.client);
+		this.sweeper = new WebDavSweeper(this.client, settings.lockTimeout());
+		Duration maxAge = settings.tempMaxAge();
+		this.sweep = maxAge.isZero() ? Disposables.disposed()
+				: this.sweeper.sweep(maxAge).subscribe((count) -> {
+				}, (ex) -> {
+					// best effort: the next start sweeps again
+				});
+	}
+
+	/**
+	 * Deletes the temporary resources older than the given age that writers which died mid-write
+	 * left behind (see {@link WebDavSweeper}).
+	 * @param maxAge the age
+	 * @return the number deleted
+	 */
+	Mono<Integer> sweepTemporaries(Duration maxAge) {
+		return this.sweeper.sweep(maxAge);
 	}
 
 	/**
@@ -451,6 +479,7 @@ public class WebDavBackend implements StorageBackend {
 
 	@Override
 	public void close() {
+		this.sweep.dispose();
 		this.client.close();
 	}
 

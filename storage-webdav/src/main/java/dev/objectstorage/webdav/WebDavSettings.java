@@ -27,9 +27,13 @@ import org.jspecify.annotations.Nullable;
  * or its next bytes
  * @param lockTimeout how long a conditional write waits for another conditional write of the same
  * object to finish, and after which an abandoned write lock (of a crashed client) is broken
+ * @param tempMaxAge the age after which temporary resources left behind by writers that died
+ * mid-write are deleted by a sweep the backend runs once when it starts; {@link Duration#ZERO}
+ * turns the sweep off
  */
 public record WebDavSettings(URI baseUrl, String root, @Nullable String username, @Nullable String password,
-		int maxConnections, Duration connectTimeout, Duration responseTimeout, Duration lockTimeout) {
+		int maxConnections, Duration connectTimeout, Duration responseTimeout, Duration lockTimeout,
+		Duration tempMaxAge) {
 
 	/** Default maximum number of HTTP connections: 32. */
 	public static final int DEFAULT_MAX_CONNECTIONS = 32;
@@ -42,6 +46,9 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 
 	/** Default lock timeout: 30 seconds. */
 	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(30);
+
+	/** Default age after which left-behind temporary resources are deleted: 24 hours. */
+	public static final Duration DEFAULT_TEMP_MAX_AGE = Duration.ofHours(24);
 
 	public WebDavSettings {
 		baseUrl = checkBaseUrl(baseUrl);
@@ -58,6 +65,9 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		connectTimeout = positive("connectTimeout", connectTimeout);
 		responseTimeout = positive("responseTimeout", responseTimeout);
 		lockTimeout = positive("lockTimeout", lockTimeout);
+		if (tempMaxAge == null || tempMaxAge.isNegative()) {
+			throw invalid("tempMaxAge must be zero (off) or positive, was " + tempMaxAge);
+		}
 	}
 
 	/**
@@ -83,6 +93,7 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		builder.connectTimeout = this.connectTimeout;
 		builder.responseTimeout = this.responseTimeout;
 		builder.lockTimeout = this.lockTimeout;
+		builder.tempMaxAge = this.tempMaxAge;
 		return builder;
 	}
 
@@ -165,7 +176,7 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		return "WebDavSettings[baseUrl=" + this.baseUrl + ", root=" + this.root + ", username=" + this.username
 				+ ", password=" + ((this.password != null) ? "******" : "null") + ", maxConnections="
 				+ this.maxConnections + ", connectTimeout=" + this.connectTimeout + ", responseTimeout="
-				+ this.responseTimeout + ", lockTimeout=" + this.lockTimeout + "]";
+				+ this.responseTimeout + ", lockTimeout=" + this.lockTimeout + ", tempMaxAge=" + this.tempMaxAge + "]";
 	}
 
 	/**
@@ -188,6 +199,8 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		private @Nullable Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
 
 		private @Nullable Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+
+		private @Nullable Duration tempMaxAge = DEFAULT_TEMP_MAX_AGE;
 
 		private Builder() {
 		}
@@ -267,13 +280,25 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		}
 
 		/**
+		 * Sets the age after which temporary resources left behind by writers that died mid-write
+		 * (and their abandoned write locks) are deleted, by a sweep of the root's collection tree
+		 * that the backend runs once, in the background, when it starts.
+		 * @param tempMaxAge a positive duration, or {@link Duration#ZERO} for no sweep
+		 * @return this builder
+		 */
+		public Builder tempMaxAge(@Nullable Duration tempMaxAge) {
+			this.tempMaxAge = tempMaxAge;
+			return this;
+		}
+
+		/**
 		 * Builds the settings.
 		 * @return the settings
 		 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} if a value is invalid
 		 */
 		public WebDavSettings build() {
 			return new WebDavSettings(parseBaseUrl(this.baseUrl), this.root, this.username, this.password,
-					this.maxConnections, this.connectTimeout, this.responseTimeout, this.lockTimeout);
+					this.maxConnections, this.connectTimeout, this.responseTimeout, this.lockTimeout, this.tempMaxAge);
 		}
 
 	}
