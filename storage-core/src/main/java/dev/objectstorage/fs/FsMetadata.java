@@ -109,15 +109,18 @@ final class FsMetadata {
 		view.write(ATTRIBUTE, ByteBuffer.wrap(bytes));
 	}
 
+	/** Per thread: reads are synchronous, and an attribute is parsed before the next read. */
+	private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal
+		.withInitial(() -> ByteBuffer.allocateDirect(64 * 1024));
+
 	static Stored read(Path file) throws IOException {
 		UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
 		if (view == null) {
 			return NONE;
 		}
-		ByteBuffer buffer;
+		ByteBuffer buffer = READ_BUFFER.get().clear();
 		try {
-			int size = view.size(ATTRIBUTE);
-			buffer = ByteBuffer.allocate(size);
+			// one system call (Linux caps an attribute at 64 KiB, the buffer's size), not size() then read()
 			view.read(ATTRIBUTE, buffer);
 		}
 		catch (NoSuchFileException ex) {

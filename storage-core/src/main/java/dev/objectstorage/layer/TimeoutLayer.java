@@ -1,6 +1,7 @@
 package dev.objectstorage.layer;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.objectstorage.ErrorKind;
@@ -113,31 +114,65 @@ public final class TimeoutLayer implements Layer {
 
 		/**
 		 * Opening must end within the operation timeout; the body must then never pause longer than
-		 * the idle timeout. A transfer of a local file is not timed: the receiver sets its pace, and
-		 * the server that sends it has its own write timeouts.
+		 * the idle timeout. One deadline serves both (one registration per read): it is extended by
+		 * the idle timeout when the body is subscribed to and with every buffer. A transfer of a local
+		 * file is not timed: the receiver sets its pace, and the server that sends it has its own
+		 * write timeouts.
 		 */
 		@Override
 		public Mono<ObjectContent> open(String path, ReadOptions options) {
-			return deadline(super.open(path, options), "open of " + path).<ObjectContent>map(
-					(content) -> new ForwardingContent(content) {
-						@Override
-						protected Flux<DataBuffer> body(Flux<DataBuffer> body) {
-							return idleBody(body, "read of " + path);
-						}
-					})
-				.doOnDiscard(ObjectContent.class, ObjectContent::release);
+			return Mono.defer(() -> {
+				Sinks.Empty<ObjectContent> expired = Sinks.empty();
+				Deadlines.Deadline deadline = this.deadlines.start(this.settings.operation().toNanos(),
+						() -> expired.tryEmitError(timeout("read of " + path + " took longer than "
+								+ this.settings.operation() + " to open, or stalled: no data for " + this.settings.idle())));
+				AtomicBoolean delivered = new AtomicBoolean();
+				return super.open(path, options).<ObjectContent>map((content) -> {
+					delivered.set(true);
+					return new TimedContent(content, deadline, expired.asMono().then());
+				}).or(expired.asMono()).doFinally((signal) -> {
+					if (!delivered.get()) {
+						deadline.cancel();
+					}
+				});
+			}).doOnDiscard(ObjectContent.class, ObjectContent::release);
 		}
 
-		private Flux<DataBuffer> idleBody(Flux<DataBuffer> body, String what) {
-			return Flux.defer(() -> {
-				Sinks.Empty<DataBuffer> expired = Sinks.empty();
-				long idle = this.settings.idle().toNanos();
-				Deadlines.Deadline deadline = this.deadlines.start(idle,
-						() -> expired.tryEmitError(timeout(what + " stalled: no data for " + this.settings.idle())));
-				return body.doOnNext((item) -> deadline.extend(idle))
-					.takeUntilOther(expired.asMono())
-					.doFinally((signal) -> deadline.cancel());
-			}).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+		/** The body of an opened read, under the deadline that timed its opening. */
+		private final class TimedContent extends ForwardingContent {
+
+			private final Deadlines.Deadline deadline;
+
+			private final Mono<Void> expired;
+
+			TimedContent(ObjectContent delegate, Deadlines.Deadline deadline, Mono<Void> expired) {
+				super(delegate);
+				this.deadline = deadline;
+				this.expired = expired;
+			}
+
+			@Override
+			protected Flux<DataBuffer> body(Flux<DataBuffer> body) {
+				long idle = Timing.this.settings.idle().toNanos();
+				return Flux.defer(() -> {
+					this.deadline.extend(idle);
+					return body.doOnNext((item) -> this.deadline.extend(idle))
+						.takeUntilOther(this.expired)
+						.doFinally((signal) -> this.deadline.cancel());
+				}).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+			}
+
+			@Override
+			protected Mono<Void> transfer(FileSender sender) {
+				this.deadline.cancel();
+				return this.delegate.transferTo(sender);
+			}
+
+			@Override
+			protected void released() {
+				this.deadline.cancel();
+			}
+
 		}
 
 		@Override
