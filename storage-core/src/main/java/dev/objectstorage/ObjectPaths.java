@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * Rules: paths are {@code /}-separated and relative to the storage's root; leading {@code /}s are
  * dropped ({@code /a/b} is {@code a/b}). Rejected with {@link ErrorKind#INVALID_INPUT}: an empty
  * path, empty segments ({@code a//b}), {@code .} and {@code ..} segments, control characters
- * (including NUL), backslashes (a separator on some systems), unpaired surrogates, segments longer
+ * (C0 including NUL, DEL and C1), bidirectional formatting characters (U+061C, U+200E, U+200F,
+ * U+202A to U+202E, U+2066 to U+2069: they make a name display as another), backslashes (a separator on some systems), unpaired surrogates, segments longer
  * than 255 and paths longer than 1024 bytes in UTF-8 (the limits of common filesystems and of S3),
  * and for objects a trailing {@code /} (that names a directory). Everything else, including spaces,
  * Unicode, {@code + % # ? & =}, is a legal name and is kept as is.
@@ -23,6 +24,11 @@ public final class ObjectPaths {
 	public static final int MAX_SEGMENT_BYTES = 255;
 
 	private ObjectPaths() {
+	}
+
+	/** The invisible characters that reorder how text displays (Unicode's bidi formatting characters). */
+	private static boolean isBidiControl(char c) {
+		return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 	}
 
 	/**
@@ -82,9 +88,14 @@ public final class ObjectPaths {
 				segmentStart = i + 1;
 				continue;
 			}
-			if (c < 0x20 || c == 0x7f) {
+			if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
 				throw StorageException.invalidInput(argument + " must not contain control characters (found U+"
 						+ String.format("%04X", (int) c) + " at index " + (start + i) + ")");
+			}
+			if (isBidiControl(c)) {
+				throw StorageException.invalidInput(argument + " must not contain bidirectional formatting characters"
+						+ " (found U+" + String.format("%04X", (int) c) + " at index " + (start + i)
+						+ "): they make a name display as another, such as 'gpj.exe' as 'exe.jpg'");
 			}
 			if (c == '\\') {
 				throw StorageException.invalidInput(argument + " must not contain '\\' (at index " + (start + i)

@@ -25,7 +25,7 @@ class ObjectPathsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "", "/", "a//b", ".", "..", "a/./b", "a/../b", "../x", "a/..", "dir/", "a\u0000", "a\u001fb",
+	@ValueSource(strings = { "", "/", "a//b", ".", "..", "a/./b", "a/../b", "../x", "a/..", "dir/", "a\u0000", "a\u001fb", "a\u202Eb", "a\u0085b",
 			"a\u007f", "a\\b", "\uDC00", "a\uD800" })
 	void invalidObjectPathsAreRejected(String path) {
 		assertThatExceptionOfType(StorageException.class).isThrownBy(() -> ObjectPaths.object(path))

@@ -7,6 +7,7 @@ import dev.objectstorage.StorageException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -39,6 +40,29 @@ class ErrorResponses {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage());
 		problem.setProperty("kind", ErrorKind.INVALID_INPUT);
 		return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).header(HttpHeaders.CONNECTION, "close").body(problem);
+	}
+
+	/** A header the client sent that cannot be parsed: 400, logged at DEBUG at most (Spring's default). */
+	@ExceptionHandler(MalformedHeaderException.class)
+	ResponseEntity<ProblemDetail> malformedHeader(MalformedHeaderException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+		problem.setProperty("kind", ErrorKind.INVALID_INPUT);
+		problem.setProperty("header", ex.header());
+		return ResponseEntity.badRequest().body(problem);
+	}
+
+	/**
+	 * A content type the client sent that cannot be parsed where Spring parses it (the parts of a
+	 * multipart upload): 400.
+	 */
+	@ExceptionHandler(InvalidMediaTypeException.class)
+	ResponseEntity<ProblemDetail> malformedType(InvalidMediaTypeException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				"A Content-Type of the request is malformed: "
+						+ MalformedHeaderException.printable(String.valueOf(ex.getMediaType())));
+		problem.setProperty("kind", ErrorKind.INVALID_INPUT);
+		problem.setProperty("header", HttpHeaders.CONTENT_TYPE);
+		return ResponseEntity.badRequest().body(problem);
 	}
 
 	/** The client (or the server's shutdown) closed the connection mid-upload: nobody reads this answer. */

@@ -9,6 +9,7 @@ import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectMetadata;
+import dev.objectstorage.Operation;
 import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
@@ -79,6 +80,34 @@ class FilesController {
 	 */
 	@PutMapping("/{*path}")
 	Mono<ResponseEntity<FileInfo>> upload(ServerHttpRequest request) {
+		try {
+			return store(request);
+		}
+		catch (MalformedHeaderException | StorageException ex) {
+			return discard(request, ex);
+		}
+	}
+
+	/** Refuses a request without storing it, releasing its body. */
+	private static <T> Mono<T> discard(ServerHttpRequest request, RuntimeException error) {
+		return request.getBody().doOnNext(DataBufferUtils::release).take(1).then(Mono.error(error));
+	}
+
+	/** The request's content type; a malformed one is the client's error. */
+	static @Nullable MediaType contentType(HttpHeaders headers) {
+		String value = headers.getFirst(HttpHeaders.CONTENT_TYPE);
+		if (value == null) {
+			return null;
+		}
+		try {
+			return MediaType.parseMediaType(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new MalformedHeaderException(HttpHeaders.CONTENT_TYPE, value);
+		}
+	}
+
+	private Mono<ResponseEntity<FileInfo>> store(ServerHttpRequest request) {
 		String path = objectPath(request);
 		HttpHeaders headers = request.getHeaders();
 		long length = headers.getContentLength();
@@ -90,16 +119,23 @@ class FilesController {
 					? request.getBody().doOnNext(DataBufferUtils::release).then(refuse) : refuse;
 		}
 		WriteOptions options = WriteOptions.defaults().withContentLength(Math.max(length, -1));
-		MediaType contentType = headers.getContentType();
+		MediaType contentType = contentType(headers);
 		if (contentType != null) {
 			options = options.withContentType(contentType.toString());
 		}
-		if (headers.getIfNoneMatch().contains("*")) {
-			options = options.withIfNotExists(true);
+		String ifNoneMatch = headers.getFirst(HttpHeaders.IF_NONE_MATCH);
+		if (ifNoneMatch != null) {
+			if (ifNoneMatch.trim().equals("*")) {
+				options = options.withIfNotExists(true);
+			}
+			else {
+				// only "create if absent" is a write condition here; entity tags are checked for form only
+				Preconditions.entityTags(HttpHeaders.IF_NONE_MATCH, ifNoneMatch);
+			}
 		}
-		List<String> ifMatch = headers.getIfMatch();
-		if (!ifMatch.isEmpty() && !ifMatch.get(0).equals("*")) {
-			options = options.withIfMatch(ifMatch.get(0));
+		String ifMatch = headers.getFirst(HttpHeaders.IF_MATCH);
+		if (ifMatch != null && !ifMatch.trim().equals("*")) {
+			options = options.withIfMatch(Preconditions.entityTags(HttpHeaders.IF_MATCH, ifMatch).get(0));
 		}
 		return this.storage.write(path, limited(this.bodies.checked(request, request.getBody())), options)
 			.onErrorMap(StorageException.class, FilesController::tooLarge)
@@ -119,7 +155,7 @@ class FilesController {
 				String target = nextPath.getAndSet(null);
 				String path = (target != null && !target.isBlank()) ? target : FileNames.sanitise(file.filename());
 				WriteOptions options = WriteOptions.defaults();
-				MediaType type = file.headers().getContentType();
+				MediaType type = contentType(file.headers());
 				if (type != null) {
 					options = options.withContentType(type.toString());
 				}
@@ -180,15 +216,24 @@ class FilesController {
 	 */
 	@GetMapping("/{*path}")
 	Mono<Void> download(ServerWebExchange exchange) {
+		return Mono.defer(() -> HttpMethod.HEAD.equals(exchange.getRequest().getMethod()) ? head(exchange)
+				: get(exchange));
+	}
+
+	/** HEAD: the headers a GET would send, from one {@code stat}. */
+	private Mono<Void> head(ServerWebExchange exchange) {
 		ServerHttpRequest request = exchange.getRequest();
-		String path = objectPath(request);
 		String rangeHeader = request.getHeaders().getFirst(HttpHeaders.RANGE);
-		if (HttpMethod.HEAD.equals(request.getMethod())) {
-			return this.storage.stat(path).flatMap((meta) -> {
-				if (exchange.checkNotModified(meta.etag(), meta.lastModified())) {
-					return exchange.getResponse().setComplete();
+		return this.storage.stat(objectPath(request))
+			.onErrorResume(StorageException.class, (ex) -> missing(ex, request))
+			.flatMap((meta) -> {
+				Preconditions.Outcome outcome = Preconditions.evaluate(request.getHeaders(), true, meta.etag(),
+						meta.lastModified());
+				if (outcome != Preconditions.Outcome.PROCEED) {
+					return conditional(exchange, outcome, meta.etag());
 				}
-				ByteRange range = ifRangeHolds(request, meta.etag()) ? ByteRange.parse(rangeHeader, meta.size()) : null;
+				ByteRange range = Preconditions.rangeApplies(request.getHeaders(), meta.etag(), meta.lastModified())
+						? ByteRange.parse(rangeHeader, meta.size()) : null;
 				if (range != null && range.unsatisfiable()) {
 					return Mono.error(new RangeNotSatisfiableException(rangeHeader, meta.size()));
 				}
@@ -196,27 +241,47 @@ class FilesController {
 						(range != null) ? range.length() : meta.size(), range != null);
 				return exchange.getResponse().setComplete();
 			});
-		}
+	}
+
+	/** GET: one {@code open}, its headers and bytes from the same version. */
+	private Mono<Void> get(ServerWebExchange exchange) {
+		ServerHttpRequest request = exchange.getRequest();
+		HttpHeaders headers = request.getHeaders();
+		String path = objectPath(request);
+		String rangeHeader = headers.getFirst(HttpHeaders.RANGE);
 		ByteRange.Request asked = ByteRange.request(rangeHeader);
 		ReadOptions options = ReadOptions.defaults();
 		if (asked != null && !asked.isSuffix()) {
 			options = ReadOptions.range(asked.first(), asked.length());
 		}
-		List<String> ifNoneMatch = request.getHeaders().getIfNoneMatch();
-		if (ifNoneMatch.size() == 1 && !ifNoneMatch.get(0).equals("*")
-				&& request.getHeaders().getFirst(HttpHeaders.IF_MATCH) == null) {
+		String revalidated = revalidatedTag(headers);
+		if (revalidated != null) {
 			// a cache revalidating its copy: let the storage answer "not modified" without sending the body
-			options = options.withIfNoneMatch(ifNoneMatch.get(0));
+			options = options.withIfNoneMatch(revalidated);
 		}
 		ReadOptions first = options;
 		return this.storage.open(path, first)
 			.onErrorResume(StorageException.class, (ex) -> notModifiedOrRange(ex, exchange, path, first))
 			.flatMap((content) -> {
 				ObjectMetadata meta = content.metadata();
+				Preconditions.Outcome outcome;
+				boolean rangeApplies;
+				try {
+					outcome = Preconditions.evaluate(headers, true, meta.etag(), meta.lastModified());
+					rangeApplies = asked != null && Preconditions.rangeApplies(headers, meta.etag(), meta.lastModified());
+				}
+				catch (RuntimeException ex) {
+					content.release();
+					throw ex;
+				}
+				if (outcome != Preconditions.Outcome.PROCEED) {
+					content.release();
+					return conditional(exchange, outcome, meta.etag());
+				}
 				if (asked == null) {
 					return send(exchange, content, false);
 				}
-				if (!ifRangeHolds(request, meta.etag())) {
+				if (!rangeApplies) {
 					// If-Range names another version: send all of this one (asked for again)
 					content.release();
 					return this.storage.open(path).flatMap((whole) -> send(exchange, whole, false));
@@ -236,44 +301,66 @@ class FilesController {
 			});
 	}
 
+	/**
+	 * The entity tag of a plain revalidation ({@code If-None-Match} with one strong tag and no other
+	 * condition), which the storage can answer without sending the body; {@code null} otherwise.
+	 */
+	private static @Nullable String revalidatedTag(HttpHeaders headers) {
+		String ifNoneMatch = headers.getFirst(HttpHeaders.IF_NONE_MATCH);
+		if (ifNoneMatch == null || headers.getFirst(HttpHeaders.IF_MATCH) != null
+				|| headers.getFirst(HttpHeaders.IF_UNMODIFIED_SINCE) != null || ifNoneMatch.trim().equals("*")) {
+			return null;
+		}
+		List<String> tags = Preconditions.entityTags(HttpHeaders.IF_NONE_MATCH, ifNoneMatch);
+		return (tags.size() == 1 && !tags.get(0).startsWith("W/")) ? tags.get(0) : null;
+	}
+
+	/** 304 with the version's tag, or 412 as a JSON problem. */
+	private static Mono<Void> conditional(ServerWebExchange exchange, Preconditions.Outcome outcome, String etag) {
+		if (outcome == Preconditions.Outcome.NOT_MODIFIED) {
+			ServerHttpResponse response = exchange.getResponse();
+			response.setStatusCode(HttpStatus.NOT_MODIFIED);
+			response.getHeaders().setETag(etag);
+			return response.setComplete();
+		}
+		return Mono.error(StorageException.conditionNotMatch(Operation.READ, objectPath(exchange.getRequest()),
+				"a precondition of the request (If-Match or If-Unmodified-Since) fails"));
+	}
+
+	/** A missing object fails an {@code If-Match} (RFC 9110: 412), else it is a 404. */
+	private static <T> Mono<T> missing(StorageException ex, ServerHttpRequest request) {
+		if (ex.kind() == ErrorKind.NOT_FOUND && request.getHeaders().getFirst(HttpHeaders.IF_MATCH) != null) {
+			return Mono.error(StorageException.conditionNotMatch(Operation.READ, ex.path(), "If-Match: no such file"));
+		}
+		return Mono.error(ex);
+	}
+
 	/** A failed open that is an answer: 304 for a revalidation, 416 (with the size) for a range past the end. */
 	private Mono<ObjectContent> notModifiedOrRange(StorageException ex, ServerWebExchange exchange, String path,
 			ReadOptions options) {
 		if (ex.kind() == ErrorKind.CONDITION_NOT_MATCH && options.ifNoneMatch() != null) {
-			ServerHttpResponse response = exchange.getResponse();
-			response.setStatusCode(HttpStatus.NOT_MODIFIED);
-			response.getHeaders().setETag(options.ifNoneMatch());
-			return response.setComplete().then(Mono.empty());
+			return conditional(exchange, Preconditions.Outcome.NOT_MODIFIED, options.ifNoneMatch()).then(Mono.empty());
 		}
 		if (ex.kind() == ErrorKind.RANGE_NOT_SATISFIABLE) {
 			String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.RANGE);
 			return this.storage.stat(path)
 				.flatMap((meta) -> Mono.error(new RangeNotSatisfiableException(header, meta.size())));
 		}
-		return Mono.error(ex);
+		return missing(ex, exchange.getRequest());
 	}
 
-	/** Whether a range applies: there is no {@code If-Range}, or it names this version. */
-	private static boolean ifRangeHolds(ServerHttpRequest request, String etag) {
-		String ifRange = request.getHeaders().getFirst(HttpHeaders.IF_RANGE);
-		return ifRange == null || ifRange.trim().equals(etag);
-	}
-
-	/**
-	 * Sends an opened content: 304/412 where the request's conditions say so (the content is released
-	 * then), else its headers and bytes (zero-copy where the content is a local file).
-	 */
+	/** Sends an opened content's headers and bytes (zero-copy where the content is a local file). */
 	private Mono<Void> send(ServerWebExchange exchange, ObjectContent content, boolean ranged) {
-		ObjectMetadata meta = content.metadata();
-		if (exchange.checkNotModified(meta.etag(), meta.lastModified())) {
-			content.release();
-			return exchange.getResponse().setComplete(); // 304 (or 412 for a failed If-Match), headers set by Spring
-		}
-		respond(exchange, meta, content.offset(), content.length(), ranged);
+		respond(exchange, content.metadata(), content.offset(), content.length(), ranged);
 		return ZeroCopy.send(exchange.getResponse(), content);
 	}
 
-	/** Sets status and headers for the bytes {@code start .. start + length} of a version. */
+	/**
+	 * Sets status and headers for the bytes {@code start .. start + length} of a version. Stored files
+	 * never run in the app's origin: they come with {@code nosniff} and a sandboxing Content Security
+	 * Policy, and any type a browser could run (HTML, SVG, XML, scripts, anything unknown) is sent as
+	 * an attachment; images, audio, video, PDF and plain text may show inline.
+	 */
 	private static void respond(ServerWebExchange exchange, ObjectMetadata meta, long start, long length,
 			boolean partial) {
 		ServerHttpResponse response = exchange.getResponse();
@@ -283,15 +370,17 @@ class FilesController {
 			headers.setLastModified(meta.lastModified());
 		}
 		headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
-		headers.setContentType((meta.contentType() != null) ? MediaType.parseMediaType(meta.contentType())
-				: MediaType.APPLICATION_OCTET_STREAM);
+		MediaType type = storedType(meta.contentType());
+		headers.setContentType(type);
+		headers.set("X-Content-Type-Options", "nosniff");
+		headers.set("Content-Security-Policy", "sandbox; default-src 'none'");
 		if (meta.cacheControl() != null) {
 			headers.setCacheControl(meta.cacheControl());
 		}
 		else {
 			headers.setCacheControl(CacheControl.noCache());
 		}
-		if (exchange.getRequest().getQueryParams().containsKey("download")) { // '?download', with or without a value
+		if (exchange.getRequest().getQueryParams().containsKey("download") || !InlineTypes.isInline(type)) {
 			headers.setContentDisposition(
 					ContentDisposition.attachment().filename(fileName(meta.path()), StandardCharsets.UTF_8).build());
 		}
@@ -303,6 +392,19 @@ class FilesController {
 		headers.setContentLength(length);
 	}
 
+	/** The stored content type, or {@code application/octet-stream} where none (or garbage) was stored. */
+	private static MediaType storedType(@Nullable String contentType) {
+		if (contentType != null) {
+			try {
+				return MediaType.parseMediaType(contentType);
+			}
+			catch (IllegalArgumentException ex) {
+				// stored by another client: serve the bytes as bytes
+			}
+		}
+		return MediaType.APPLICATION_OCTET_STREAM;
+	}
+
 	/**
 	 * The object path of a {@code /files/...} request, decoded from the raw path. Not a
 	 * {@code @PathVariable}: those drop what follows a ';' (matrix parameters), and ';' is a
@@ -310,7 +412,7 @@ class FilesController {
 	 */
 	static String objectPath(ServerHttpRequest request) {
 		String raw = request.getPath().pathWithinApplication().value();
-		return UriUtils.decode(raw.substring(PREFIX.length()), StandardCharsets.UTF_8);
+		return StrictPaths.decode(raw.substring(PREFIX.length()));
 	}
 
 	private static String fileName(String path) {

@@ -133,4 +133,44 @@ class BrowserTests {
 		FileSystemUtils.deleteRecursively(new File(upload.getParent().toString()));
 	}
 
+
+	@Test
+	void storedFilesCannotCallTheApi() throws Exception {
+		Files.writeString(root.resolve("victim.txt"), "keep me");
+		String script = "fetch('/files/victim.txt', {method: 'DELETE'}); "
+				+ "fetch('/files/pwned.txt', {method: 'PUT', body: 'x'}); document.title = 'pwned';";
+		org.springframework.web.reactive.function.client.WebClient client = org.springframework.web.reactive.function.client.WebClient
+			.create("http://127.0.0.1:" + this.port);
+		for (String[] planted : new String[][] { { "planted.html", "text/html", "<html><body><script>" + script + "</script></body></html>" },
+				{ "planted.svg", "image/svg+xml", "<svg xmlns='http://www.w3.org/2000/svg'><script>" + script + "</script></svg>" },
+				{ "notes.txt", "text/plain", "plain text, shown inline" } }) {
+			client.put().uri("/files/" + planted[0]).header("Content-Type", planted[1]).bodyValue(planted[2])
+				.retrieve().toBodilessEntity().block(Duration.ofSeconds(30));
+		}
+		// opening the planted page or image: they are downloads, not documents of the app's origin
+		this.driver.get("http://127.0.0.1:" + this.port + "/files/planted.html");
+		this.driver.get("http://127.0.0.1:" + this.port + "/files/planted.svg");
+		// a file shown inline is sandboxed: even a script run in its document (as WebDriver can) is of
+		// an opaque origin, and the app refuses its requests
+		this.driver.get("http://127.0.0.1:" + this.port + "/files/notes.txt");
+		Object answer = ((JavascriptExecutor) this.driver).executeAsyncScript("""
+				const done = arguments[arguments.length - 1];
+				fetch('/files/victim.txt', {method: 'DELETE'}).then((r) => done('status ' + r.status))
+				  .catch((e) => done('refused: ' + e));
+				""");
+		assertThat(String.valueOf(answer)).doesNotContain("status 204");
+		// back on the page, the app's own origin lists what is there
+		this.driver.get("http://127.0.0.1:" + this.port + "/");
+		Object listing = ((JavascriptExecutor) this.driver).executeAsyncScript("""
+				const done = arguments[arguments.length - 1];
+				fetch('/files').then((r) => r.text()).then(done).catch((e) => done('error: ' + e));
+				""");
+		assertThat(String.valueOf(listing)).contains("victim.txt").doesNotContain("pwned.txt");
+		assertThat(root.resolve("victim.txt")).hasContent("keep me");
+		assertThat(root.resolve("pwned.txt")).doesNotExist();
+		for (String name : new String[] { "victim.txt", "planted.html", "planted.svg", "notes.txt" }) {
+			Files.deleteIfExists(root.resolve(name)); // the other test starts from an empty list
+		}
+	}
+
 }

@@ -28,7 +28,7 @@ public interface InvalidInputBehaviour extends StorageTck {
 	/** Paths that no operation accepts. */
 	static Stream<String> invalidPaths() {
 		return Stream.of("", "/", "//", "a//b", ".", "..", "./a", "a/./b", "a/../b", "../etc/passwd", "a/..",
-				"/../../outside", "a\u0000b", "a\nb", "a\rb", "tab\there", "del\u007f", "back\\slash",
+				"/../../outside", "a\u0000b", "a\nb", "a\rb", "tab\there", "del\u007f", "c1\u0085", "gpj\u202Eexe.jpg", "rlm\u200Fx", "iso\u2066late", "back\\slash",
 				"..\\..\\windows", "dir/", "abcdefghi/".repeat(103) + "x", "a/" + "y".repeat(256) + "/b", "bad\uD800surrogate");
 	}
 
