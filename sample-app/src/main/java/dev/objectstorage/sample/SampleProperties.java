@@ -1,5 +1,6 @@
 package dev.objectstorage.sample;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,34 @@ public class SampleProperties {
 	 * for any other host get 421.
 	 */
 	private List<String> allowedHosts = new ArrayList<>();
+
+	/**
+	 * How long a connection may take to send a request's headers, after it connects or after the
+	 * previous response; slower ones are closed.
+	 */
+	private Duration headerTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Most connections open at once; beyond that, the oldest connection still waiting for a
+	 * request's headers is closed to make room.
+	 */
+	private int maxConnections = 10_000;
+
+	public Duration getHeaderTimeout() {
+		return this.headerTimeout;
+	}
+
+	public void setHeaderTimeout(Duration headerTimeout) {
+		this.headerTimeout = headerTimeout;
+	}
+
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		this.maxConnections = maxConnections;
+	}
 
 	public List<String> getAllowedHosts() {
 		return this.allowedHosts;

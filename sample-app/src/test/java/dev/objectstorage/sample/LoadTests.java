@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Load: the sample app in its own JVM with {@code -Xmx256m}, 32 clients writing and reading files
  * of 1 KiB to 32 MiB for 30 s each on fs and on S3 (S3Proxy), every download checked by SHA-256
  * against what was uploaded. Zero mismatches, zero lost files, and the app stays up within its heap.
+ * Also: 19 000 hoarded connections do not keep a small GET from being answered within a second.
  * Not in the default build: {@code ./mvnw -B -pl sample-app -am verify -Pload}.
  */
 @Tag("load")
@@ -62,6 +63,65 @@ class LoadTests {
 		run("s3", List.of("--spring.profiles.active=s3", "--storage.s3.prefix=load-" + System.nanoTime()),
 				"S3_BUCKET", S3ProxyServer.BUCKET, "S3_ENDPOINT", server.endpoint().toString(), "S3_ACCESS_KEY_ID",
 				S3ProxyServer.ACCESS_KEY, "S3_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
+	}
+
+	/**
+	 * 19 000 connections held open (half of them idle, half sending headers a byte at a time) do not
+	 * keep the app from answering a small GET within a second: past {@code sample.max-connections}
+	 * the oldest connection still waiting for its headers makes room, and each times out after
+	 * {@code sample.header-timeout}.
+	 */
+	@Test
+	void hoardedConnections() throws Exception {
+		Path root = Files.createTempDirectory("load-hoard");
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		Path log = Files.createTempFile("load-app-hoard", ".log");
+		Process app = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx256m", "-cp", System.getProperty("java.class.path"), SampleApplication.class.getName(),
+				"--server.port=" + port, "--storage.fs.root=" + root))
+			.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		List<java.net.Socket> held = new ArrayList<>();
+		try {
+			HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+			String base = "http://127.0.0.1:" + port;
+			waitUntilUp(http, base, app, log);
+			for (int i = 0; i < 19_000; i++) {
+				try {
+					java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+					if (i % 2 == 1) {
+						socket.getOutputStream().write("GET /files HTTP/1.1\r\nHost: 127.0.0.1\r\nX-".getBytes());
+					}
+					held.add(socket);
+				}
+				catch (java.io.IOException ex) {
+					break; // this process's own descriptors ran out: hold what we have
+				}
+			}
+			long worst = 0;
+			for (int i = 0; i < 10; i++) {
+				long t0 = System.nanoTime();
+				int status = http.send(HttpRequest.newBuilder(URI.create(base + "/files?limit=1"))
+					.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+				worst = Math.max(worst, System.nanoTime() - t0);
+				assertThat(status).isEqualTo(200);
+			}
+			System.out.printf("%n[load hoard] %d connections held, slowest of 10 GETs %d ms%n%n", held.size(),
+					worst / 1_000_000);
+			assertThat(Duration.ofNanos(worst)).as("slowest GET while connections are hoarded")
+				.isLessThan(Duration.ofSeconds(1));
+			assertThat(app.isAlive()).isTrue();
+		}
+		finally {
+			for (java.net.Socket socket : held) {
+				socket.close();
+			}
+			app.destroy();
+			app.waitFor();
+			FileSystemUtils.deleteRecursively(root);
+		}
 	}
 
 	private void run(String name, List<String> args, String... environment) throws Exception {
