@@ -29,6 +29,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.async.ResponsePublisher;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -57,7 +59,16 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * {@link DataBuffer}, not copied; ranges and conditions become {@code Range}, {@code If-Match} and
  * {@code If-None-Match} headers.</li>
  * <li>Writes below the part size are one {@code PutObject}; larger ones a multipart upload with a
- * bounded number of parts in flight, aborted when the write fails or is cancelled (see {@link S3Writer}).</li>
+ * bounded number of parts in flight, aborted when the write fails or is cancelled (see {@link S3Writer}).
+ * Checksums follow {@link S3Settings#checksums()}.</li>
+ * <li>Conditional writes send {@code If-None-Match: *} and {@code If-Match} on {@code PutObject} and
+ * {@code CompleteMultipartUpload}. Since some S3-compatible services ignore them and overwrite, by
+ * default ({@link S3Settings.ConditionalWrites#AUTO}) the first conditional write of a backend first
+ * probes the server on a temporary key (up to 10 small requests, once per backend; see
+ * {@link S3Settings.ConditionalWrites}): where the server does not honour a condition, writes with it
+ * fail with {@link ErrorKind#UNSUPPORTED}. The capabilities still say such writes are supported,
+ * since they are read before any request; {@link S3Settings.ConditionalWrites#DISABLED} turns them
+ * off up front.</li>
  * <li>Listings page lazily with {@code ListObjectsV2}; {@code deleteAll} uses {@code DeleteObjects}
  * in batches of 1000; copy is server-side; rename is copy then delete; presigned URLs come from the
  * SDK's {@link S3Presigner}.</li>
@@ -68,6 +79,13 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 public class S3Backend implements StorageBackend {
 
 	private static final Capabilities CAPABILITIES = Capabilities.full().deleteBatch(true).presign(true).build();
+
+	private static final Capabilities WITHOUT_CONDITIONAL_WRITES = Capabilities.full()
+		.deleteBatch(true)
+		.presign(true)
+		.writeWithIfNotExists(false)
+		.writeWithIfMatch(false)
+		.build();
 
 	static final int DELETE_BATCH = 1000;
 
@@ -82,6 +100,9 @@ public class S3Backend implements StorageBackend {
 	private final DataBufferFactory bufferFactory;
 
 	private final S3Writer writer;
+
+	/** Whether the server honours conditional writes, found out once ({@code AUTO}); errors are not kept. */
+	private final Mono<S3ConditionalWriteProbe.Result> conditionalWrites;
 
 	/**
 	 * A backend with a client built from the settings, and Spring's default buffer factory.
@@ -117,11 +138,14 @@ public class S3Backend implements StorageBackend {
 		this.client = Objects.requireNonNull(client, "client");
 		this.presigner = createPresigner(settings);
 		this.writer = new S3Writer(this.client, settings);
+		S3ConditionalWriteProbe probe = new S3ConditionalWriteProbe(this.client, settings, this.writer);
+		this.conditionalWrites = Mono.defer(probe::run).cacheInvalidateIf((result) -> false);
 	}
 
 	/**
 	 * Builds the client the settings describe: Netty HTTP client, static or default credentials,
-	 * endpoint override and path-style access for S3-compatible services.
+	 * endpoint override and path-style access for S3-compatible services, and the SDK's checksum
+	 * calculation and validation as {@link S3Settings#checksums()} says.
 	 * @param settings the settings
 	 * @return a new client
 	 */
@@ -140,11 +164,23 @@ public class S3Backend implements StorageBackend {
 			.credentialsProvider(credentials(settings))
 			.region(region(settings))
 			.forcePathStyle(settings.pathStyleAccess())
+			.requestChecksumCalculation(requestChecksums(settings))
+			.responseChecksumValidation(responseChecksums(settings))
 			.overrideConfiguration((c) -> c.retryStrategy((r) -> r.maxAttempts(settings.sdkMaxAttempts())));
 		if (settings.endpoint() != null) {
 			builder.endpointOverride(settings.endpoint());
 		}
 		return builder;
+	}
+
+	private static RequestChecksumCalculation requestChecksums(S3Settings settings) {
+		return (settings.checksums() == S3Settings.Checksums.WHEN_REQUIRED) ? RequestChecksumCalculation.WHEN_REQUIRED
+				: RequestChecksumCalculation.WHEN_SUPPORTED;
+	}
+
+	private static ResponseChecksumValidation responseChecksums(S3Settings settings) {
+		return (settings.checksums() == S3Settings.Checksums.WHEN_REQUIRED) ? ResponseChecksumValidation.WHEN_REQUIRED
+				: ResponseChecksumValidation.WHEN_SUPPORTED;
 	}
 
 	private static S3Presigner createPresigner(S3Settings settings) {
@@ -211,7 +247,8 @@ public class S3Backend implements StorageBackend {
 
 	@Override
 	public Capabilities capabilities() {
-		return CAPABILITIES;
+		return (this.settings.conditionalWrites() == S3Settings.ConditionalWrites.DISABLED)
+				? WITHOUT_CONDITIONAL_WRITES : CAPABILITIES;
 	}
 
 	@Override
@@ -268,8 +305,16 @@ public class S3Backend implements StorageBackend {
 		ObjectMetadata metadata = new ObjectMetadata(path, size, Etags.quote(response.eTag()), response.lastModified(),
 				response.contentType(), response.metadata(), response.cacheControl(), response.contentDisposition(),
 				response.versionId());
-		return Contents.answered(path, options, metadata, served != null, (served != null) ? served.start() : 0,
-				(served != null) ? served.length() : size, body);
+		if (size == 0) {
+			// nothing to read; some servers (s3rver) answer a range of an empty object with a Content-Length
+			// of 1 and no body, which would never end
+			Contents.cancel(body);
+			body = Flux.empty();
+		}
+		// a partial answer with the whole object (s3rver's to 'bytes=0-0') is a whole answer: cut it as one
+		boolean partial = served != null && !(served.start() == 0 && served.length() == served.size());
+		return Contents.answered(path, options, metadata, partial, partial ? served.start() : 0,
+				partial ? served.length() : size, body);
 	}
 
 	/** S3 answers 416 to any range of an empty object, where this library returns no bytes. */
@@ -281,8 +326,25 @@ public class S3Backend implements StorageBackend {
 
 	@Override
 	public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
-		return this.writer.write(path, key(path), content, options)
-			.onErrorMap((ex) -> S3Errors.map(ex, Operation.WRITE, path));
+		Mono<ObjectMetadata> write = this.writer.write(path, key(path), content, options);
+		if (options.ifNotExists() || options.ifMatch() != null) {
+			write = checkConditionalWrites(path, options).then(write);
+		}
+		return write.onErrorMap((ex) -> S3Errors.map(ex, Operation.WRITE, path));
+	}
+
+	/**
+	 * Nothing where the server honours the write's conditions; {@code UNSUPPORTED} where the settings
+	 * turn conditional writes off, or where the probe ({@code AUTO}) found that the server ignores them.
+	 */
+	private Mono<Void> checkConditionalWrites(String path, WriteOptions options) {
+		return switch (this.settings.conditionalWrites()) {
+			case ENABLED -> Mono.empty();
+			case DISABLED -> Mono.error(new StorageException(ErrorKind.UNSUPPORTED,
+					"Conditional writes are turned off for " + location() + " (conditionalWrites=DISABLED)",
+					Operation.WRITE, path, null, false, null));
+			case AUTO -> this.conditionalWrites.flatMap((result) -> result.check(options, path, location()));
+		};
 	}
 
 	// ---------------------------------------------------------------- stat, delete

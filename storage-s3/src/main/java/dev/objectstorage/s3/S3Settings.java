@@ -28,10 +28,69 @@ import org.jspecify.annotations.Nullable;
  * S3's {@code CopyObject} stops at 5 GiB
  * @param sdkMaxAttempts how many times the SDK tries each HTTP request (each part of an upload on its
  * own) before it gives up; 1 leaves retries to a {@link dev.objectstorage.layer.RetryLayer} alone
+ * @param checksums when the SDK adds checksums to requests and validates those of responses (see
+ * {@link Checksums}); {@link Checksums#WHEN_SUPPORTED} by default
+ * @param conditionalWrites whether conditional writes ({@code ifNotExists}, {@code ifMatch}) are
+ * offered, and whether the backend first checks that the server honours them (see
+ * {@link ConditionalWrites}); {@link ConditionalWrites#AUTO} by default
  */
 public record S3Settings(String bucket, String prefix, @Nullable String region, @Nullable URI endpoint,
 		boolean pathStyleAccess, @Nullable String accessKeyId, @Nullable String secretAccessKey, long partSize,
-		int partsInFlight, int maxConnections, long multipartCopyThreshold, int sdkMaxAttempts) {
+		int partsInFlight, int maxConnections, long multipartCopyThreshold, int sdkMaxAttempts, Checksums checksums,
+		ConditionalWrites conditionalWrites) {
+
+	/**
+	 * When the SDK computes checksums of what it sends and checks those of what it receives.
+	 */
+	public enum Checksums {
+
+		/**
+		 * The SDK's default, end-to-end integrity: every {@code PutObject} and {@code UploadPart}
+		 * carries a CRC32 of its bytes (for a {@code PutObject} as an {@code aws-chunked} body with a
+		 * checksum trailer), which S3 verifies before it stores anything, and responses that carry a
+		 * checksum are checked as they are read. Services that predate flexible checksums (such as
+		 * {@code s3rver}) may store the {@code aws-chunked} framing as the object's content: use
+		 * {@link #WHEN_REQUIRED} for them.
+		 */
+		WHEN_SUPPORTED,
+
+		/**
+		 * Checksums only where an operation requires them ({@code DeleteObjects}): plain request
+		 * bodies that any S3-compatible service understands. Their integrity then rests on a
+		 * {@code Content-MD5} header, which the backend computes for each {@code PutObject} and
+		 * {@code UploadPart} (the bytes of a part are in memory anyway) and which S3 and most
+		 * compatible services verify; responses are not checked beyond their length.
+		 */
+		WHEN_REQUIRED
+
+	}
+
+	/**
+	 * Whether conditional writes are offered, and how the backend makes sure that a server that
+	 * ignores the conditions never overwrites an object silently.
+	 */
+	public enum ConditionalWrites {
+
+		/**
+		 * Offered ({@link dev.objectstorage.Capabilities#writeWithIfNotExists()} and
+		 * {@link dev.objectstorage.Capabilities#writeWithIfMatch()} are on), and checked once per
+		 * backend: the first conditional write first probes the server on a temporary key next to
+		 * the storage's objects (see {@link S3Backend}); where the server does not honour a
+		 * condition, conditional writes fail with {@link ErrorKind#UNSUPPORTED} instead of
+		 * overwriting. The probe costs up to 10 small requests, once.
+		 */
+		AUTO,
+
+		/** Offered and sent without a probe: for services known to honour them (AWS S3, recent MinIO). */
+		ENABLED,
+
+		/**
+		 * Not offered: both capabilities are off, so conditional writes fail with
+		 * {@link ErrorKind#UNSUPPORTED} before any request, and callers can see it up front.
+		 */
+		DISABLED
+
+	}
 
 	/** The smallest part S3 accepts (but for the last part). */
 	public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
@@ -69,6 +128,12 @@ public record S3Settings(String bucket, String prefix, @Nullable String region, 
 			throw new StorageException(ErrorKind.CONFIG_INVALID,
 					"sdkMaxAttempts must be at least 1, was " + sdkMaxAttempts);
 		}
+		if (checksums == null) {
+			checksums = Checksums.WHEN_SUPPORTED;
+		}
+		if (conditionalWrites == null) {
+			conditionalWrites = ConditionalWrites.AUTO;
+		}
 		if ((accessKeyId == null) != (secretAccessKey == null)) {
 			throw new StorageException(ErrorKind.CONFIG_INVALID,
 					"set both accessKeyId and secretAccessKey, or neither (to use the default credential chain)");
@@ -76,69 +141,105 @@ public record S3Settings(String bucket, String prefix, @Nullable String region, 
 	}
 
 	/**
+	 * Settings with the default {@link Checksums#WHEN_SUPPORTED checksums} and
+	 * {@link ConditionalWrites#AUTO conditional writes}, as before those settings existed.
+	 */
+	public S3Settings(String bucket, String prefix, @Nullable String region, @Nullable URI endpoint,
+			boolean pathStyleAccess, @Nullable String accessKeyId, @Nullable String secretAccessKey, long partSize,
+			int partsInFlight, int maxConnections, long multipartCopyThreshold, int sdkMaxAttempts) {
+		this(bucket, prefix, region, endpoint, pathStyleAccess, accessKeyId, secretAccessKey, partSize, partsInFlight,
+				maxConnections, multipartCopyThreshold, sdkMaxAttempts, Checksums.WHEN_SUPPORTED, ConditionalWrites.AUTO);
+	}
+
+	/**
 	 * Settings for a bucket with the defaults: whole bucket, default region and credential chains,
-	 * 8 MiB parts, 4 parts in flight.
+	 * 8 MiB parts, 4 parts in flight, {@link Checksums#WHEN_SUPPORTED checksums when supported},
+	 * {@link ConditionalWrites#AUTO conditional writes checked by a probe}.
 	 * @param bucket the bucket
 	 * @return the settings
 	 */
 	public static S3Settings of(String bucket) {
 		return new S3Settings(bucket, "", null, null, false, null, null, DEFAULT_PART_SIZE, 4, 64,
-				MAX_COPY_OBJECT_SIZE, 3);
+				MAX_COPY_OBJECT_SIZE, 3, Checksums.WHEN_SUPPORTED, ConditionalWrites.AUTO);
 	}
 
 	public S3Settings withPrefix(String prefix) {
 		return new S3Settings(this.bucket, prefix, this.region, this.endpoint, this.pathStyleAccess, this.accessKeyId,
-				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts);
+				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts, this.checksums, this.conditionalWrites);
 	}
 
 	public S3Settings withRegion(@Nullable String region) {
 		return new S3Settings(this.bucket, this.prefix, region, this.endpoint, this.pathStyleAccess, this.accessKeyId,
-				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts);
+				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts, this.checksums, this.conditionalWrites);
 	}
 
 	public S3Settings withEndpoint(@Nullable URI endpoint) {
 		return new S3Settings(this.bucket, this.prefix, this.region, endpoint, this.pathStyleAccess, this.accessKeyId,
-				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts);
+				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts, this.checksums, this.conditionalWrites);
 	}
 
 	public S3Settings withPathStyleAccess(boolean pathStyleAccess) {
 		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, pathStyleAccess, this.accessKeyId,
-				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts);
+				this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts, this.checksums, this.conditionalWrites);
 	}
 
 	public S3Settings withCredentials(@Nullable String accessKeyId, @Nullable String secretAccessKey) {
 		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess, accessKeyId,
-				secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts);
+				secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections, this.multipartCopyThreshold, this.sdkMaxAttempts, this.checksums, this.conditionalWrites);
 	}
 
 	public S3Settings withPartSize(long partSize) {
 		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess,
 				this.accessKeyId, this.secretAccessKey, partSize, this.partsInFlight, this.maxConnections,
-				this.multipartCopyThreshold, this.sdkMaxAttempts);
+				this.multipartCopyThreshold, this.sdkMaxAttempts, this.checksums, this.conditionalWrites);
 	}
 
 	public S3Settings withPartsInFlight(int partsInFlight) {
 		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess,
 				this.accessKeyId, this.secretAccessKey, this.partSize, partsInFlight, this.maxConnections,
-				this.multipartCopyThreshold, this.sdkMaxAttempts);
+				this.multipartCopyThreshold, this.sdkMaxAttempts, this.checksums, this.conditionalWrites);
 	}
 
 	public S3Settings withMaxConnections(int maxConnections) {
 		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess,
 				this.accessKeyId, this.secretAccessKey, this.partSize, this.partsInFlight, maxConnections,
-				this.multipartCopyThreshold, this.sdkMaxAttempts);
+				this.multipartCopyThreshold, this.sdkMaxAttempts, this.checksums, this.conditionalWrites);
 	}
 
 	public S3Settings withMultipartCopyThreshold(long multipartCopyThreshold) {
 		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess,
 				this.accessKeyId, this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections,
-				multipartCopyThreshold, this.sdkMaxAttempts);
+				multipartCopyThreshold, this.sdkMaxAttempts, this.checksums, this.conditionalWrites);
 	}
 
 	public S3Settings withSdkMaxAttempts(int sdkMaxAttempts) {
 		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess,
 				this.accessKeyId, this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections,
-				this.multipartCopyThreshold, sdkMaxAttempts);
+				this.multipartCopyThreshold, sdkMaxAttempts, this.checksums, this.conditionalWrites);
+	}
+
+	/**
+	 * A copy with other checksum settings; {@link Checksums#WHEN_REQUIRED} for services that do not
+	 * understand the SDK's {@code aws-chunked} uploads with checksum trailers.
+	 * @param checksums when to compute and check checksums
+	 * @return the copy
+	 */
+	public S3Settings withChecksums(Checksums checksums) {
+		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess,
+				this.accessKeyId, this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections,
+				this.multipartCopyThreshold, this.sdkMaxAttempts, checksums, this.conditionalWrites);
+	}
+
+	/**
+	 * A copy with another conditional-write mode; {@link ConditionalWrites#DISABLED} for services
+	 * that ignore {@code If-None-Match} and {@code If-Match} on writes.
+	 * @param conditionalWrites the mode
+	 * @return the copy
+	 */
+	public S3Settings withConditionalWrites(ConditionalWrites conditionalWrites) {
+		return new S3Settings(this.bucket, this.prefix, this.region, this.endpoint, this.pathStyleAccess,
+				this.accessKeyId, this.secretAccessKey, this.partSize, this.partsInFlight, this.maxConnections,
+				this.multipartCopyThreshold, this.sdkMaxAttempts, this.checksums, conditionalWrites);
 	}
 
 	/** The key prefix without a leading {@code /}, ending in {@code /} unless empty. */
@@ -163,7 +264,8 @@ public record S3Settings(String bucket, String prefix, @Nullable String region, 
 				+ this.accessKeyId + ", secretAccessKey=" + ((this.secretAccessKey != null) ? "******" : "null")
 				+ ", partSize=" + this.partSize + ", partsInFlight=" + this.partsInFlight + ", maxConnections="
 				+ this.maxConnections + ", multipartCopyThreshold=" + this.multipartCopyThreshold + ", sdkMaxAttempts="
-				+ this.sdkMaxAttempts + "]";
+				+ this.sdkMaxAttempts + ", checksums=" + this.checksums + ", conditionalWrites=" + this.conditionalWrites
+				+ "]";
 	}
 
 }

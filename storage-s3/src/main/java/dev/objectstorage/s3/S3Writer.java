@@ -1,6 +1,9 @@
 package dev.objectstorage.s3;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Base64;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -41,6 +44,11 @@ import org.springframework.core.io.buffer.DataBuffer;
  * {@code partSize * (partsInFlight + 1)} bytes, whatever the object's size and whether its length is
  * known. An upload that fails or is cancelled is aborted, so no parts are left behind. Failed parts
  * are retried by the SDK's retry strategy, one by one.
+ * <p>
+ * Checksums follow {@link S3Settings#checksums()}: with {@link S3Settings.Checksums#WHEN_SUPPORTED}
+ * every part carries a CRC32 (and so does a {@code PutObject}, by the SDK's default); with
+ * {@link S3Settings.Checksums#WHEN_REQUIRED} no flexible checksum is sent, and each request carries a
+ * {@code Content-MD5} of its bytes instead, so that the server still refuses bytes changed on the way.
  * <p>
  * Hand-written because the SDK's transfer manager needs the CRT client for unknown lengths and
  * buffers a whole part per request in its own way; this keeps one code path for every length.
@@ -89,6 +97,9 @@ final class S3Writer {
 		if (options.ifMatch() != null) {
 			request.ifMatch(Etags.quote(options.ifMatch()));
 		}
+		if (!flexibleChecksums()) {
+			request.contentMD5(contentMd5(part));
+		}
 		PutObjectRequest put = request.build();
 		return Mono.fromFuture(() -> this.client.putObject(put, body(part)), false)
 			.map((response) -> metadata(path, part.size(), response.eTag(), response.sdkHttpResponse(), options,
@@ -125,7 +136,7 @@ final class S3Writer {
 				.cacheControl(this.options.cacheControl())
 				.contentDisposition(this.options.contentDisposition())
 				.metadata(this.options.userMetadata())
-				.checksumAlgorithm(ChecksumAlgorithm.CRC32)
+				.checksumAlgorithm(partChecksum())
 				.build();
 			long[] size = new long[1];
 			return Mono.fromFuture(() -> S3Writer.this.client.createMultipartUpload(create), false)
@@ -143,14 +154,7 @@ final class S3Writer {
 		}
 
 		private Mono<CompletedPart> uploadPart(Chunk part) {
-			UploadPartRequest request = UploadPartRequest.builder()
-				.bucket(S3Writer.this.settings.bucket())
-				.key(this.key)
-				.uploadId(this.uploadId)
-				.partNumber((part.index() + 1))
-				.contentLength((long) part.size())
-				.checksumAlgorithm(ChecksumAlgorithm.CRC32)
-				.build();
+			UploadPartRequest request = uploadPartRequest(this.key, this.uploadId, part);
 			return Mono.fromFuture(() -> S3Writer.this.client.uploadPart(request, body(part)), false)
 				.map((response) -> CompletedPart.builder()
 					.partNumber((part.index() + 1))
@@ -191,6 +195,41 @@ final class S3Writer {
 				.onErrorResume((ex) -> Mono.empty()); // the original error matters more; S3 lifecycle rules can sweep
 		}
 
+	}
+
+	/** The flexible checksum of each part: CRC32, or none where the settings send checksums only when required. */
+	@Nullable ChecksumAlgorithm partChecksum() {
+		return flexibleChecksums() ? ChecksumAlgorithm.CRC32 : null;
+	}
+
+	UploadPartRequest uploadPartRequest(String key, @Nullable String uploadId, Chunk part) {
+		UploadPartRequest.Builder request = UploadPartRequest.builder()
+			.bucket(this.settings.bucket())
+			.key(key)
+			.uploadId(uploadId)
+			.partNumber((part.index() + 1))
+			.contentLength((long) part.size())
+			.checksumAlgorithm(partChecksum());
+		if (!flexibleChecksums()) {
+			request.contentMD5(contentMd5(part));
+		}
+		return request.build();
+	}
+
+	private boolean flexibleChecksums() {
+		return this.settings.checksums() == S3Settings.Checksums.WHEN_SUPPORTED;
+	}
+
+	/** The base64 MD5 of a part's bytes, for {@code Content-MD5}. */
+	static String contentMd5(Chunk part) {
+		try {
+			MessageDigest md5 = MessageDigest.getInstance("MD5");
+			md5.update(part.bytes(), 0, part.size());
+			return Base64.getEncoder().encodeToString(md5.digest());
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("MD5 is missing from this JVM", ex);
+		}
 	}
 
 	// ---------------------------------------------------------------- copy
@@ -290,7 +329,7 @@ final class S3Writer {
 	}
 
 	/** A part's bytes for the SDK, without a copy (the chunk is not changed after it is cut). */
-	private static AsyncRequestBody body(Chunk part) {
+	static AsyncRequestBody body(Chunk part) {
 		return AsyncRequestBody.fromByteBufferUnsafe(part.byteBuffer());
 	}
 

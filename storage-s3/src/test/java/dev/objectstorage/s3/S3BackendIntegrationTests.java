@@ -295,4 +295,37 @@ class S3BackendIntegrationTests {
 		assertThat(S3Settings.of("b").withPrefix("/a/b").prefix()).isEqualTo("a/b/");
 	}
 
+	@Test
+	void theConditionalWriteProbePassesOnAServerThatHonoursConditionsAndLeavesNothingBehind() {
+		String prefix = prefix("probe");
+		S3Settings settings = server.settings(prefix);
+		assertThat(settings.conditionalWrites()).isEqualTo(S3Settings.ConditionalWrites.AUTO);
+		assertThat(settings.checksums()).isEqualTo(S3Settings.Checksums.WHEN_SUPPORTED);
+		try (ObjectStorage storage = storage(settings)) {
+			ObjectMetadata created = storage.write("p.txt", Flux.just(DefaultDataBufferFactory.sharedInstance.wrap("1".getBytes())),
+					WriteOptions.defaults().withIfNotExists(true)).block(TIMEOUT);
+			assertThat(catchThrowableOfType(StorageException.class, () -> storage.write("p.txt",
+					Flux.just(DefaultDataBufferFactory.sharedInstance.wrap("2".getBytes())),
+					WriteOptions.defaults().withIfNotExists(true)).block(TIMEOUT)).kind())
+				.isEqualTo(ErrorKind.CONDITION_NOT_MATCH);
+			storage.write("p.txt", Flux.just(DefaultDataBufferFactory.sharedInstance.wrap("3".getBytes())),
+					WriteOptions.defaults().withIfMatch(created.etag())).block(TIMEOUT);
+			assertThat(storage.list("", ListOptions.defaults().withRecursive(true)).map(ObjectEntry::path).collectList()
+				.block(TIMEOUT)).containsExactly("p.txt");
+		}
+		assertThat(openUploads(raw, prefix)).isEmpty();
+	}
+
+	@Test
+	void settingsDefaultToSdkChecksumsAndProbedConditionalWrites() {
+		S3Settings settings = S3Settings.of("b");
+		assertThat(settings.checksums()).isEqualTo(S3Settings.Checksums.WHEN_SUPPORTED);
+		assertThat(settings.conditionalWrites()).isEqualTo(S3Settings.ConditionalWrites.AUTO);
+		assertThat(settings.withChecksums(S3Settings.Checksums.WHEN_REQUIRED).checksums())
+			.isEqualTo(S3Settings.Checksums.WHEN_REQUIRED);
+		assertThat(settings.withConditionalWrites(S3Settings.ConditionalWrites.DISABLED).withPrefix("x")
+			.conditionalWrites()).isEqualTo(S3Settings.ConditionalWrites.DISABLED);
+		assertThat(settings.toString()).contains("checksums=WHEN_SUPPORTED").contains("conditionalWrites=AUTO");
+	}
+
 }

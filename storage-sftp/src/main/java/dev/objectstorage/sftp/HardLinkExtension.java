@@ -10,9 +10,10 @@ import org.apache.sshd.sftp.client.extensions.helpers.AbstractSftpClientExtensio
 /**
  * OpenSSH's {@code hardlink@openssh.com} extension, which MINA SSHD's client does not offer: it
  * creates a new name for an existing file and fails if the new name exists, atomically (the
- * {@code link(2)} system call). Both OpenSSH's and MINA SSHD's servers support it. Writes with
- * {@code ifNotExists} publish their temporary file with it, so that of two racing writers exactly
- * one wins.
+ * {@code link(2)} system call). Both OpenSSH's and MINA SSHD's servers support it; rclone's
+ * {@code serve sftp} advertises it and answers OK without making a link, so callers check that the
+ * link is there before they rely on it. Writes with {@code ifNotExists} publish their temporary
+ * file with it, so that of two racing writers exactly one wins.
  */
 final class HardLinkExtension extends AbstractSftpClientExtension {
 

@@ -27,6 +27,11 @@ import org.springframework.core.io.buffer.DataBufferUtils;
  * answers requests of the read's size whole sends one request first and opens the window when it
  * knows ({@link SftpConnector.Channel#readLimit}).
  * <p>
+ * With a {@link Check} (for servers that read through an open handle whatever the path holds now),
+ * the reader takes all the answers of a window before it emits any of them, and runs the check
+ * then: the check's request goes out after those answers came, so what it sees was there after they
+ * were read, and no byte is emitted from a window the check refuses.
+ * <p>
  * Not thread-safe: used on the lease's worker only. {@link #drain()} must run before the channel is
  * returned, or answers to requests still in flight would stay in the channel's memory.
  */
@@ -61,6 +66,25 @@ final class RemoteReader {
 	/** The answer being emitted; its readable bytes start at {@link #position}. */
 	private @Nullable Buffer data;
 
+	/** Runs after each window's answers came, before any of them is emitted; or {@code null}. */
+	private final @Nullable Check check;
+
+	/** Answers taken and checked, not yet emitted (with a check only), in file order. */
+	private final Deque<Buffer> ready = new ArrayDeque<>();
+
+	/** What must still hold after a window's answers came (the file is still the one opened). */
+	@FunctionalInterface
+	interface Check {
+
+		/**
+		 * Runs the check.
+		 * @param failure the failure of a read of that window, or {@code null} if they all came
+		 * @throws IOException if the check cannot be made, or a {@code StorageException} if it fails
+		 */
+		void run(@Nullable IOException failure) throws IOException;
+
+	}
+
 	/**
 	 * @param channel the channel the handle is open on
 	 * @param handle the open file
@@ -73,6 +97,17 @@ final class RemoteReader {
 	 */
 	RemoteReader(SftpConnector.Channel channel, Handle handle, long offset, long length, int bufferSize,
 			int requestSize, int window, DataBufferFactory factory) {
+		this(channel, handle, offset, length, bufferSize, requestSize, window, factory, null);
+	}
+
+	/**
+	 * A reader whose windows pass a check before they are emitted.
+	 * @param check runs after each window's answers came, before any of them is emitted, or
+	 * {@code null} to emit each answer as it comes
+	 */
+	RemoteReader(SftpConnector.Channel channel, Handle handle, long offset, long length, int bufferSize,
+			int requestSize, int window, DataBufferFactory factory, @Nullable Check check) {
+		this.check = check;
 		this.raw = channel.raw();
 		this.handle = handle.getIdentifier();
 		this.channel = channel;
@@ -128,27 +163,60 @@ final class RemoteReader {
 		Buffer current = this.data;
 		while (current == null || current.available() == 0) {
 			this.data = null;
-			fill();
-			Request head = this.pending.poll();
-			if (head == null) {
-				throw new IllegalStateException("no read request in flight before the end of the range");
-			}
-			Buffer answer = SftpPackets.data(this.raw.receive(head.id), head.length);
-			int got = (answer != null) ? answer.available() : 0;
-			if (got == 0) {
-				throw new IOException("The file ended early: it was changed by another program while being read");
-			}
-			this.channel.readAnswered(head.length, got);
-			if (got < head.length) {
-				// cut short: the rest comes before the requests already in flight (this one is no
-				// longer in flight, so the window still holds)
-				this.pending.addFirst(send(head.offset + got, head.length - got));
-				this.requestSize = Math.min(this.requestSize, got);
-			}
-			current = answer;
+			current = (this.check != null) ? nextChecked(this.check) : nextAnswer();
 		}
 		this.data = current;
 		return current;
+	}
+
+	/** The next answer, as it comes; the window is topped up first. */
+	private Buffer nextAnswer() throws IOException {
+		fill();
+		return receiveHead();
+	}
+
+	/** The next answer of a window whose answers all came and passed the check. */
+	private Buffer nextChecked(Check check) throws IOException {
+		if (this.ready.isEmpty()) {
+			fill();
+			try {
+				while (!this.pending.isEmpty()) {
+					this.ready.add(receiveHead());
+				}
+			}
+			catch (IOException ex) {
+				this.ready.clear();
+				check.run(ex);
+				throw ex;
+			}
+			check.run(null);
+		}
+		Buffer answer = this.ready.poll();
+		if (answer == null) {
+			throw new IllegalStateException("no read request in flight before the end of the range");
+		}
+		return answer;
+	}
+
+	/** Waits for the answer to the first request in flight. */
+	private Buffer receiveHead() throws IOException {
+		Request head = this.pending.poll();
+		if (head == null) {
+			throw new IllegalStateException("no read request in flight before the end of the range");
+		}
+		Buffer answer = SftpPackets.data(this.raw.receive(head.id), head.length);
+		int got = (answer != null) ? answer.available() : 0;
+		if (got == 0) {
+			throw new IOException("The file ended early: it was changed by another program while being read");
+		}
+		this.channel.readAnswered(head.length, got);
+		if (got < head.length) {
+			// cut short: the rest comes before the requests already in flight (this one is no
+			// longer in flight, so the window still holds)
+			this.pending.addFirst(send(head.offset + got, head.length - got));
+			this.requestSize = Math.min(this.requestSize, got);
+		}
+		return answer;
 	}
 
 	/** Sends requests up to the window, or one while the channel does not know the server's limit. */
@@ -171,6 +239,7 @@ final class RemoteReader {
 	 */
 	void drain() throws IOException {
 		this.data = null;
+		this.ready.clear();
 		for (Request request = this.pending.poll(); request != null; request = this.pending.poll()) {
 			this.raw.receive(request.id);
 		}

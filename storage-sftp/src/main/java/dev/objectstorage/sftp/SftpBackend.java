@@ -63,7 +63,11 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * flight (waiting for each answer would cost a network round trip per request); cancelling closes
  * the file handle. The metadata that comes with the bytes is that of the file opened (its
  * attributes taken from the open handle, and its sidecar), so an overwrite after the open changes
- * neither.</li>
+ * neither. A server that reads through an open handle whatever the path holds now (rclone's
+ * {@code serve sftp}) is found out by the backend's first read (with private temporary files): on
+ * such a server each window of read answers is checked against the handle's attributes before it
+ * is emitted, and a read whose file was replaced fails with {@code CONDITION_NOT_MATCH} rather than
+ * pass the new bytes off as the version opened.</li>
  * <li>Writes go to a hidden temporary file ({@code .os-tmp-*}) in the target's directory (created
  * as needed), with up to {@link SftpSettings#requestsInFlight()} write requests in flight, which is
  * then renamed onto the target with OpenSSH's {@code posix-rename@openssh.com}
@@ -73,8 +77,15 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * control, content disposition, user metadata and a random per-write tag live in a hidden sidecar
  * file per object (see {@link SftpMetadata}), unless {@link SftpSettings#metadata()} is off.</li>
  * <li>{@code ifNotExists} publishes with OpenSSH's {@code hardlink@openssh.com}, which fails if the
- * target exists: atomic against every other client (where the file system has no hard links, a
- * plain SFTP rename, which never replaces a file either). {@code ifMatch} compares the entity tag and
+ * target exists: atomic against every other client. A server's OK is not taken on trust: before
+ * the first link the backend checks on private temporary files that links are really made, and
+ * after each link that the target is the file just written, before the temporary name goes (rclone's
+ * {@code serve sftp} answers OK and makes no link). Where there are no working hard links, a plain
+ * SFTP rename publishes, once the backend has checked that this server's rename never replaces a
+ * file (OpenSSH's and MINA SSHD's do not; rclone's does); where neither works the write fails with
+ * {@code UNSUPPORTED} and publishes nothing, and {@link SftpSettings#atomicCreate()} {@code false}
+ * turns the capability off up front. What is found out is kept for the backend's life.
+ * {@code ifMatch} compares the entity tag and
  * then renames: atomic against the other writers of this JVM (they hold a lock per path), but a
  * client elsewhere that writes between the check and the rename is overwritten.</li>
  * <li>Directories are not objects: listings fold sub-directories into {@code dir/} entries and show
@@ -112,6 +123,35 @@ public class SftpBackend implements StorageBackend {
 	/** The start-up sweep of old temporary files, or {@code null} when it is off. */
 	private final @Nullable Disposable sweep;
 
+	/** What is known of the server's {@code hardlink@openssh.com}; found out on first use, then kept. */
+	private volatile HardLinks hardLinks = HardLinks.UNKNOWN;
+
+	/**
+	 * Whether the server's SFTP version 3 rename refuses to replace an existing file, or
+	 * {@code null} until found out (on the first write with {@code ifNotExists} that needs it).
+	 */
+	private volatile @Nullable Boolean renameRefusesToReplace;
+
+	/**
+	 * Whether reads through an open file handle keep reading the version opened when the file is
+	 * replaced, or {@code null} until found out (by the first read).
+	 */
+	private volatile @Nullable Boolean handlesKeepVersion;
+
+	/** What a server's answers to {@code hardlink@openssh.com} are worth. */
+	enum HardLinks {
+
+		/** Not tried yet. */
+		UNKNOWN,
+
+		/** A link the server answers with OK is made (a file system without links refuses them outright). */
+		WORK,
+
+		/** The server answered OK and made no link (rclone's serve sftp): never used again. */
+		FAKE
+
+	}
+
 	/**
 	 * A backend with Spring's default (heap) buffer factory.
 	 * @param settings the settings
@@ -142,6 +182,7 @@ public class SftpBackend implements StorageBackend {
 		this.connector = new SftpConnector(settings, decorator);
 		boolean metadata = settings.metadata();
 		this.capabilities = Capabilities.full()
+			.writeWithIfNotExists(settings.atomicCreate())
 			.writeWithContentType(metadata)
 			.writeWithUserMetadata(metadata)
 			.writeWithCacheControl(metadata)
@@ -300,9 +341,16 @@ public class SftpBackend implements StorageBackend {
 		long size = metadata.size();
 		long length = Ranges.length(path, options, size);
 		long offset = (size == 0) ? 0 : options.offset();
+		// Some servers do not keep the version a handle opened: rclone's serve sftp reads through an
+		// open handle whatever the path holds now. On those (found out once per backend) each window
+		// of answers is checked before it is emitted: a version replaced meanwhile differs in size or
+		// time (writes see to that), and then the read fails rather than pass the new bytes off as
+		// the version opened
+		RemoteReader.Check check = handlesKeepVersion(lease, RemoteFiles.parent(file)) ? null
+				: (failure) -> checkUnchanged(sftp, handle, attributes, path, failure);
 		RemoteReader reader = new RemoteReader(lease.channel(), handle, offset, length,
 				options.bufferSizeOr(this.settings.readChunkSize()), this.settings.readChunkSize(),
-				this.settings.requestsInFlight(), this.bufferFactory);
+				this.settings.requestsInFlight(), this.bufferFactory, check);
 		// before the handle is closed (clean-ups run last-in first-out): a cancelled read's answers
 		// still in flight must be taken off the channel before it goes back to the pool
 		lease.onRelease(reader::drain);
@@ -312,6 +360,81 @@ public class SftpBackend implements StorageBackend {
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
 			.onErrorMap((ex) -> SftpErrors.map(ex, Operation.READ, path));
 		return Contents.streamed(metadata, offset, length, body, () -> lease.release().subscribe());
+	}
+
+	/**
+	 * Fails a read whose file changed under its open handle (the handle's attributes now differ in
+	 * size or modification time from those when it was opened): for servers that do not keep the
+	 * version a handle opened.
+	 */
+	private static void checkUnchanged(SftpClient sftp, CloseableHandle handle, Attributes opened, String path,
+			@Nullable IOException failure) throws IOException {
+		Attributes now;
+		try {
+			now = sftp.stat(handle);
+		}
+		catch (IOException ex) {
+			if (failure != null) {
+				failure.addSuppressed(ex);
+				return;
+			}
+			throw ex;
+		}
+		if (now.getSize() == opened.getSize() && RemoteFiles.seconds(now) == RemoteFiles.seconds(opened)) {
+			return;
+		}
+		StorageException changed = StorageException.conditionNotMatch(Operation.READ, path,
+				"the object was replaced while it was read, and this SFTP server does not keep the version an open"
+						+ " file handle opened (rclone's serve sftp reads the new file)");
+		if (failure != null) {
+			changed.addSuppressed(failure);
+		}
+		throw changed;
+	}
+
+	/**
+	 * Whether reads through an open handle keep reading the file opened after another file is
+	 * renamed over its name (OpenSSH and MINA SSHD read an open file descriptor or channel; rclone's
+	 * serve sftp opens the path again, lazily and on a seek). Found out once with private temporary
+	 * files in {@code directory}, on the first read; where that fails (no write permission) it
+	 * counts as not kept, and reads are checked.
+	 */
+	private boolean handlesKeepVersion(Lease lease, String directory) {
+		Boolean known = this.handlesKeepVersion;
+		if (known != null) {
+			return known;
+		}
+		SftpClient sftp = lease.sftp();
+		String opened = directory + "/" + SftpMetadata.newTempName();
+		String replacement = directory + "/" + SftpMetadata.newTempName();
+		byte[] first = new byte[4096];
+		byte[] second = new byte[4096];
+		java.util.Arrays.fill(first, (byte) 'a');
+		java.util.Arrays.fill(second, (byte) 'b');
+		try {
+			RemoteFiles.writeNewFile(sftp, opened, first);
+			RemoteFiles.writeNewFile(sftp, replacement, second);
+			boolean kept = true;
+			try (CloseableHandle handle = sftp.open(opened, OpenMode.Read)) {
+				byte[] chunk = new byte[16];
+				kept &= sftp.read(handle, 0, chunk, 0, 16) == 16 && chunk[0] == 'a';
+				RemoteFiles.renameReplacing(lease.channel(), replacement, opened);
+				// on from where the last read stopped, then back to the start (a seek)
+				kept &= sftp.read(handle, 16, chunk, 0, 16) == 16 && chunk[0] == 'a';
+				kept &= sftp.read(handle, 2048, chunk, 0, 16) == 16 && chunk[0] == 'a';
+				kept &= sftp.read(handle, 0, chunk, 0, 16) == 16 && chunk[0] == 'a';
+			}
+			this.handlesKeepVersion = kept;
+			return kept;
+		}
+		catch (IOException | RuntimeException ex) {
+			this.handlesKeepVersion = false;
+			return false;
+		}
+		finally {
+			RemoteFiles.removeQuietly(sftp, opened);
+			RemoteFiles.removeQuietly(sftp, replacement);
+		}
 	}
 
 	// ---------------------------------------------------------------- write
@@ -403,14 +526,14 @@ public class SftpBackend implements StorageBackend {
 				sidecar = TempFile.createWith(lease, file, SftpMetadata.format(stored));
 			}
 			if (options.ifNotExists()) {
-				publishIfAbsent(lease, path, temp, file);
+				publishIfAbsent(lease, path, temp, file, size, mtime);
 			}
 			else {
 				// the sidecar goes first, so that a reader who finds the new data finds its metadata; the
 				// one it replaces stays restorable until the data is in place
 				SidecarBackup old = null;
 				if (sidecar != null) {
-					old = (current != null) ? SidecarBackup.keep(lease, file) : SidecarBackup.none(file);
+					old = (current != null) ? SidecarBackup.keep(this, lease, file) : SidecarBackup.none(file);
 					RemoteFiles.renameReplacing(lease.channel(), sidecar.path, SftpMetadata.sidecarOf(file));
 					sidecar.published = true;
 				}
@@ -441,34 +564,153 @@ public class SftpBackend implements StorageBackend {
 	}
 
 	/**
-	 * Publishes only if nothing is at the target, atomically: a hard link fails if the name exists
-	 * (OpenSSH answers a generic failure then, so the target is looked at to tell). A file system
-	 * without hard links (CIFS, exFAT, many FUSE file systems) fails the link with nothing at the
-	 * target: then a plain SFTP version 3 rename publishes, which never replaces an existing file
-	 * either (OpenSSH links too, and falls back to a check and a rename where it cannot).
+	 * Publishes only if nothing is at the target, atomically, and never removes the only copy of the
+	 * data on a server's word alone.
+	 * <ul>
+	 * <li>A hard link fails if the name exists (OpenSSH answers a generic failure then, so the target
+	 * is looked at to tell). Before the first link the backend checks, on two private temporary
+	 * files, that a link the server answers with OK is really made (rclone's {@code serve sftp}
+	 * answers OK and makes none); after each link it checks that the target is the file just written
+	 * (same size and modification time) before the temporary name goes.</li>
+	 * <li>A file system without hard links (CIFS, exFAT, many FUSE file systems) fails the link with
+	 * nothing at the target, and a server whose links are found not to be made is not asked again:
+	 * then a plain SFTP version 3 rename publishes, which on OpenSSH and MINA SSHD never replaces an
+	 * existing file, but only once the backend has checked, on two private temporary files, that
+	 * this server's rename refuses to replace (rclone's replaces).</li>
+	 * <li>Where neither works, the write fails with {@link ErrorKind#UNSUPPORTED} and publishes
+	 * nothing; {@link SftpSettings#atomicCreate()} {@code false} declares it up front.</li>
+	 * </ul>
 	 */
-	private static void publishIfAbsent(Lease lease, String path, TempFile temp, String file) throws IOException {
+	private void publishIfAbsent(Lease lease, String path, TempFile temp, String file, long size, long mtime)
+			throws IOException {
 		SftpClient sftp = lease.sftp();
+		String directory = RemoteFiles.parent(file);
+		if (!this.settings.atomicCreate()) {
+			throw new StorageException(ErrorKind.UNSUPPORTED, "Writes with ifNotExists are off for this SFTP server"
+					+ " (atomicCreate is false): " + path);
+		}
 		HardLinkExtension hardLink = lease.channel().hardLink();
-		if (hardLink != null) {
+		if (hardLink != null && this.hardLinks == HardLinks.UNKNOWN) {
+			this.hardLinks = linksAreMade(lease, directory) ? HardLinks.WORK : HardLinks.FAKE;
+		}
+		if (hardLink != null && this.hardLinks == HardLinks.WORK) {
+			boolean linked = true;
 			try {
 				hardLink.link(temp.path, file);
-				// linked: the temporary name goes (in the lease's clean-up), the object stays under its new name
-				return;
 			}
 			catch (SftpException ex) {
 				checkAbsent(sftp, path, file);
-				// nothing there: the file system has no hard links, so rename below
+				linked = false; // nothing there: this file system has no hard links, so rename below
+			}
+			if (linked) {
+				Attributes there = RemoteFiles.lstatOrNull(sftp, file);
+				if (there != null && there.isRegularFile() && there.getSize() == size
+						&& RemoteFiles.seconds(there) == mtime) {
+					// linked: the temporary name goes (in the lease's clean-up), the object stays under its new name
+					return;
+				}
+				if (there != null) {
+					// another file got there first (a link of ours would have the attributes of the temporary file)
+					throw StorageException.conditionNotMatch(Operation.WRITE, path, "ifNotExists: the object exists");
+				}
+				if (linksAreMade(lease, directory)) {
+					// our link was made, and someone deleted the object since: the write did publish
+					return;
+				}
+				// the server answered OK and made nothing: the temporary file is the only copy, keep it
+				this.hardLinks = HardLinks.FAKE;
 			}
 		}
+		if (!renameRefusesToReplace(lease, directory)) {
+			throw new StorageException(ErrorKind.UNSUPPORTED, "This SFTP server cannot create a file only if its"
+					+ " name is free: " + ((hardLink == null) ? "it does not offer hardlink@openssh.com"
+							: (this.hardLinks == HardLinks.FAKE)
+									? "it answers hardlink@openssh.com with OK but makes no link"
+									: "its file system has no hard links")
+					+ ", and its SFTP rename replaces an existing file (rclone's serve sftp does both); nothing was"
+					+ " written to " + path + ". Set atomicCreate to false (storage.sftp.atomic-create) to declare"
+					+ " writes with ifNotExists unsupported");
+		}
 		try {
-			sftp.rename(temp.path, file); // SFTP version 3: never replaces
+			sftp.rename(temp.path, file); // SFTP version 3, checked to never replace on this server
 			temp.published = true;
 		}
 		catch (SftpException ex) {
 			checkAbsent(sftp, path, file);
 			throw ex;
 		}
+	}
+
+	/**
+	 * Whether the server's hard links are made: links a new private temporary file in
+	 * {@code directory} to a second private name and looks for it (no other client knows either
+	 * name, so what is there can only be the link). Both names are removed.
+	 */
+	private static boolean linksAreMade(Lease lease, String directory) throws IOException {
+		SftpClient sftp = lease.sftp();
+		HardLinkExtension hardLink = lease.channel().hardLink();
+		if (hardLink == null) {
+			return false;
+		}
+		String probe = directory + "/" + SftpMetadata.newTempName();
+		String link = directory + "/" + SftpMetadata.newTempName();
+		try {
+			RemoteFiles.writeNewFile(sftp, probe, PROBE_BYTES);
+			try {
+				hardLink.link(probe, link);
+			}
+			catch (SftpException ex) {
+				return true; // refused, not faked: a file system without links, which each write finds out
+			}
+			Attributes there = RemoteFiles.lstatOrNull(sftp, link);
+			return there != null && there.isRegularFile() && there.getSize() == PROBE_BYTES.length;
+		}
+		finally {
+			RemoteFiles.removeQuietly(sftp, link);
+			RemoteFiles.removeQuietly(sftp, probe);
+		}
+	}
+
+	/**
+	 * Whether the server's SFTP version 3 rename refuses to replace an existing file (as OpenSSH and
+	 * MINA SSHD do, and the protocol says); found out once, with two private temporary files in
+	 * {@code directory}, then kept.
+	 */
+	private boolean renameRefusesToReplace(Lease lease, String directory) throws IOException {
+		Boolean known = this.renameRefusesToReplace;
+		if (known != null) {
+			return known;
+		}
+		SftpClient sftp = lease.sftp();
+		String source = directory + "/" + SftpMetadata.newTempName();
+		String target = directory + "/" + SftpMetadata.newTempName();
+		boolean refuses;
+		try {
+			RemoteFiles.writeNewFile(sftp, source, PROBE_BYTES);
+			RemoteFiles.writeNewFile(sftp, target, new byte[0]);
+			try {
+				sftp.rename(source, target);
+				refuses = false;
+			}
+			catch (SftpException ex) {
+				Attributes kept = RemoteFiles.lstatOrNull(sftp, target);
+				refuses = kept != null && kept.getSize() == 0 && RemoteFiles.lstatOrNull(sftp, source) != null;
+			}
+		}
+		finally {
+			RemoteFiles.removeQuietly(sftp, source);
+			RemoteFiles.removeQuietly(sftp, target);
+		}
+		this.renameRefusesToReplace = refuses;
+		return refuses;
+	}
+
+	/** The content of the private files that find out what a server does. */
+	private static final byte[] PROBE_BYTES = "objectstorage probe\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+	/** What is known of the server's hard links (for tests). */
+	HardLinks hardLinks() {
+		return this.hardLinks;
 	}
 
 	/** After a failed publication: the condition's error if the target exists now. */
@@ -584,15 +826,27 @@ public class SftpBackend implements StorageBackend {
 		}
 
 		/** Keeps the current sidecar of {@code file}, if it has one. */
-		static SidecarBackup keep(Lease lease, String file) throws IOException {
+		static SidecarBackup keep(SftpBackend backend, Lease lease, String file) throws IOException {
 			String sidecar = SftpMetadata.sidecarOf(file);
 			HardLinkExtension hardLink = lease.channel().hardLink();
-			if (hardLink != null) {
+			HardLinks known = backend.hardLinks;
+			if (hardLink != null && known != HardLinks.FAKE) {
 				String link = RemoteFiles.parent(file) + "/" + SftpMetadata.newTempName();
 				try {
 					hardLink.link(sidecar, link);
 					lease.onRelease(() -> RemoteFiles.removeQuietly(lease.sftp(), link));
-					return new SidecarBackup(file, link, null);
+					// a link the server claims must be there before the sidecar counts as kept, until
+					// links are known to be made
+					if (known == HardLinks.WORK) {
+						return new SidecarBackup(file, link, null);
+					}
+					if (RemoteFiles.lstatOrNull(lease.sftp(), link) != null) {
+						backend.hardLinks = HardLinks.WORK;
+						return new SidecarBackup(file, link, null);
+					}
+					// no link: no sidecar to link, or a server that answers OK and makes none; find out once
+					backend.hardLinks = linksAreMade(lease, RemoteFiles.parent(file)) ? HardLinks.WORK
+							: HardLinks.FAKE;
 				}
 				catch (SftpException ex) {
 					// no sidecar, or a file system without hard links: read it instead
@@ -1064,7 +1318,7 @@ public class SftpBackend implements StorageBackend {
 				boolean sidecarMoved = false;
 				if (this.settings.metadata()) {
 					// as in publish: the target's sidecar stays restorable until the data is renamed
-					old = (current != null) ? SidecarBackup.keep(lease, to) : SidecarBackup.none(to);
+					old = (current != null) ? SidecarBackup.keep(this, lease, to) : SidecarBackup.none(to);
 					try {
 						RemoteFiles.renameReplacing(lease.channel(), SftpMetadata.sidecarOf(from),
 								SftpMetadata.sidecarOf(to));

@@ -60,12 +60,21 @@ import org.jspecify.annotations.Nullable;
  * @param tempMaxAge how old a temporary file of a write ({@code .os-tmp-*}) must be for the sweep
  * that the backend runs once in the background when it starts to remove it, as left behind by a
  * writer that died mid-write; {@link Duration#ZERO} turns the sweep off
+ * @param atomicCreate whether the server can publish a file only if its name is free, atomically,
+ * so that writes with {@code ifNotExists} are offered ({@code true}, the default). The backend
+ * then uses {@code hardlink@openssh.com} and checks that the link is really there, or, where the
+ * server has no working hard links, an SFTP version 3 rename once it has checked that the server's
+ * rename refuses to replace a file; where neither works (rclone's {@code serve sftp} answers the
+ * hard link with OK but makes none, and its rename replaces) those writes fail with
+ * {@link ErrorKind#UNSUPPORTED} and nothing is published. {@code false} declares that the server
+ * has no such mechanism: the capability is off and {@code ifNotExists} writes are refused before
+ * anything is sent
  */
 public record SftpSettings(String host, int port, String username, @Nullable String password,
 		@Nullable String privateKey, @Nullable Path privateKeyPath, @Nullable String privateKeyPassphrase,
 		@Nullable Path knownHosts, boolean acceptAnyHostKey, String root, boolean createRoot, int maxChannels,
 		int channelsPerSession, Duration connectTimeout, Duration authTimeout, Duration acquireTimeout,
-		int readChunkSize, int requestsInFlight, boolean metadata, Duration tempMaxAge) {
+		int readChunkSize, int requestsInFlight, boolean metadata, Duration tempMaxAge, boolean atomicCreate) {
 
 	/** The default SSH port. */
 	public static final int DEFAULT_PORT = 22;
@@ -198,7 +207,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 				+ this.channelsPerSession + ", connectTimeout=" + this.connectTimeout + ", authTimeout="
 				+ this.authTimeout + ", acquireTimeout=" + this.acquireTimeout + ", readChunkSize="
 				+ this.readChunkSize + ", requestsInFlight=" + this.requestsInFlight + ", metadata=" + this.metadata
-				+ ", tempMaxAge=" + this.tempMaxAge + "]";
+				+ ", tempMaxAge=" + this.tempMaxAge + ", atomicCreate=" + this.atomicCreate + "]";
 	}
 
 	private static String mask(@Nullable String secret) {
@@ -248,6 +257,8 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 
 		private Duration tempMaxAge = DEFAULT_TEMP_MAX_AGE;
 
+		private boolean atomicCreate = true;
+
 		private Builder() {
 		}
 
@@ -272,6 +283,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 			this.requestsInFlight = settings.requestsInFlight;
 			this.metadata = settings.metadata;
 			this.tempMaxAge = settings.tempMaxAge;
+			this.atomicCreate = settings.atomicCreate;
 		}
 
 		/** The server's host name or address. */
@@ -406,6 +418,16 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 		}
 
 		/**
+		 * Whether the server can create a file only if its name is free, atomically ({@code true});
+		 * {@code false} turns writes with {@code ifNotExists} off (for servers such as rclone's
+		 * {@code serve sftp}, which have no such mechanism).
+		 */
+		public Builder atomicCreate(boolean atomicCreate) {
+			this.atomicCreate = atomicCreate;
+			return this;
+		}
+
+		/**
 		 * Validates and builds the settings.
 		 * @return the settings
 		 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} naming the wrong property
@@ -415,7 +437,8 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 					Objects.requireNonNullElse(this.username, ""), this.password, this.privateKey, this.privateKeyPath,
 					this.privateKeyPassphrase, this.knownHosts, this.acceptAnyHostKey, this.root, this.createRoot,
 					this.maxChannels, this.channelsPerSession, this.connectTimeout, this.authTimeout,
-					this.acquireTimeout, this.readChunkSize, this.requestsInFlight, this.metadata, this.tempMaxAge);
+					this.acquireTimeout, this.readChunkSize, this.requestsInFlight, this.metadata, this.tempMaxAge,
+					this.atomicCreate);
 		}
 
 	}
