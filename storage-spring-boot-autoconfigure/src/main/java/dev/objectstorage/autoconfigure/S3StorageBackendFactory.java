@@ -55,7 +55,8 @@ class S3StorageBackendFactory implements StorageBackendFactory {
 			return new S3Settings(s3.getBucket(), s3.getPrefix(), connection.getRegion(), connection.getEndpoint(),
 					connection.isPathStyleAccess(), connection.getAccessKeyId(), connection.getSecretAccessKey(),
 					partSize, s3.getPartsInFlight(), s3.getMaxConnections(), S3Settings.MAX_COPY_OBJECT_SIZE,
-					s3.getSdkMaxAttempts());
+					s3.getSdkMaxAttempts(), S3Settings.Checksums.valueOf(s3.getChecksums().name()),
+					S3Settings.ConditionalWrites.valueOf(s3.getConditionalWrites().name()));
 		}
 		catch (StorageException ex) {
 			if (ex.kind() != ErrorKind.CONFIG_INVALID) {

@@ -80,6 +80,7 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 			.readChunkSize((int) Math.min(readChunkSize, Integer.MAX_VALUE))
 			.metadata(sftp.isMetadata())
 			.tempMaxAge(sftp.getTempMaxAge())
+			.atomicCreate(sftp.isAtomicCreate())
 			.build());
 	}
 

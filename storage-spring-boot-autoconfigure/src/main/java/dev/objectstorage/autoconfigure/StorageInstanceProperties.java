@@ -266,6 +266,20 @@ public class StorageInstanceProperties {
 		 */
 		private int sdkMaxAttempts = 3;
 
+		/**
+		 * When the AWS SDK adds checksums to uploads and checks those of downloads: 'when-supported'
+		 * (the SDK's default, end-to-end integrity) or 'when-required' for services that store the
+		 * SDK's aws-chunked framing as content, such as s3rver.
+		 */
+		private Checksums checksums = Checksums.WHEN_SUPPORTED;
+
+		/**
+		 * Whether conditional writes are offered: 'auto' checks once, with a probe of a few requests,
+		 * that the service honours them and refuses them otherwise, 'enabled' trusts the service,
+		 * 'disabled' turns them off.
+		 */
+		private ConditionalWrites conditionalWrites = ConditionalWrites.AUTO;
+
 		public @Nullable String getBucket() {
 			return this.bucket;
 		}
@@ -352,6 +366,51 @@ public class StorageInstanceProperties {
 
 		public void setSdkMaxAttempts(int sdkMaxAttempts) {
 			this.sdkMaxAttempts = sdkMaxAttempts;
+		}
+
+		public Checksums getChecksums() {
+			return this.checksums;
+		}
+
+		public void setChecksums(Checksums checksums) {
+			this.checksums = checksums;
+		}
+
+		public ConditionalWrites getConditionalWrites() {
+			return this.conditionalWrites;
+		}
+
+		public void setConditionalWrites(ConditionalWrites conditionalWrites) {
+			this.conditionalWrites = conditionalWrites;
+		}
+
+		/**
+		 * When the AWS SDK computes and checks checksums (mirrors the S3 backend's setting).
+		 */
+		public enum Checksums {
+
+			/** The SDK's default: checksums on every upload, checked by the service. */
+			WHEN_SUPPORTED,
+
+			/** Only where an operation requires them; uploads carry a Content-MD5 instead. */
+			WHEN_REQUIRED
+
+		}
+
+		/**
+		 * Whether conditional writes are offered (mirrors the S3 backend's setting).
+		 */
+		public enum ConditionalWrites {
+
+			/** Offered, after a one-time probe that the service honours them. */
+			AUTO,
+
+			/** Offered without a probe. */
+			ENABLED,
+
+			/** Not offered. */
+			DISABLED
+
 		}
 
 	}
@@ -566,6 +625,54 @@ public class StorageInstanceProperties {
 		 */
 		private Duration tempMaxAge = Duration.ofHours(24);
 
+		/**
+		 * Whether objects carry metadata (content type, user metadata, cache control, content
+		 * disposition), kept as WebDAV dead properties: 'auto' asks the server once when the storage
+		 * is created (servers without a dead-property store, such as nginx or rclone, then take writes
+		 * without metadata and the storage reports those capabilities off), 'enabled' assumes it
+		 * (writes still check what was stored), 'disabled' never stores metadata.
+		 */
+		private Metadata metadata = Metadata.AUTO;
+
+		/**
+		 * Whether objects of a WebDAV storage carry metadata.
+		 */
+		public enum Metadata {
+
+			/** Ask the server once, when the storage is created. */
+			AUTO,
+
+			/** The server stores dead properties. */
+			ENABLED,
+
+			/** Never store metadata. */
+			DISABLED
+
+		}
+
+		/**
+		 * Whether path segments starting with '.' (or '~') are stored with a '~' in front, for
+		 * servers that leave names starting with '.' out of their listings (nginx's dav-ext module).
+		 * Off: such names are stored as they are, and refused on a server found to hide them.
+		 */
+		private boolean escapeLeadingDots;
+
+		public boolean isEscapeLeadingDots() {
+			return this.escapeLeadingDots;
+		}
+
+		public void setEscapeLeadingDots(boolean escapeLeadingDots) {
+			this.escapeLeadingDots = escapeLeadingDots;
+		}
+
+		public Metadata getMetadata() {
+			return this.metadata;
+		}
+
+		public void setMetadata(Metadata metadata) {
+			this.metadata = metadata;
+		}
+
 		public @Nullable URI getBaseUrl() {
 			return this.baseUrl;
 		}
@@ -754,6 +861,14 @@ public class StorageInstanceProperties {
 		 */
 		private Duration tempMaxAge = Duration.ofHours(24);
 
+		/**
+		 * Whether the server can create a file only if its name is free, atomically (hard links that
+		 * are really made, or a rename that never replaces), so that writes with ifNotExists are
+		 * offered. Set false for servers that have neither (rclone serve sftp): the capability is
+		 * then off. Left true on such a server, those writes fail as unsupported.
+		 */
+		private boolean atomicCreate = true;
+
 		public @Nullable String getHost() {
 			return this.host;
 		}
@@ -912,6 +1027,14 @@ public class StorageInstanceProperties {
 
 		public void setTempMaxAge(Duration tempMaxAge) {
 			this.tempMaxAge = tempMaxAge;
+		}
+
+		public boolean isAtomicCreate() {
+			return this.atomicCreate;
+		}
+
+		public void setAtomicCreate(boolean atomicCreate) {
+			this.atomicCreate = atomicCreate;
 		}
 
 	}

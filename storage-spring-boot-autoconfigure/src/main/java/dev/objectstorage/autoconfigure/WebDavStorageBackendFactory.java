@@ -14,7 +14,8 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 class WebDavStorageBackendFactory implements StorageBackendFactory {
 
 	private static final List<String> SETTINGS = List.of("baseUrl", "root", "username", "password", "maxConnections",
-			"connectTimeout", "responseTimeout", "lockTimeout", "tempMaxAge");
+			"connectTimeout", "responseTimeout", "lockTimeout", "tempMaxAge", "metadata",
+			"escapeLeadingDots");
 
 	@Override
 	public String type() {
@@ -38,6 +39,9 @@ class WebDavStorageBackendFactory implements StorageBackendFactory {
 			.responseTimeout(webdav.getResponseTimeout())
 			.lockTimeout(webdav.getLockTimeout())
 			.tempMaxAge(webdav.getTempMaxAge())
+			.metadata((webdav.getMetadata() != null)
+					? WebDavSettings.Metadata.valueOf(webdav.getMetadata().name()) : null)
+			.escapeLeadingDots(webdav.isEscapeLeadingDots())
 			.build());
 	}
 

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -101,7 +103,49 @@ final class DavClient {
 
 	/** The full path (relative to the base URL) of a storage path. */
 	String full(String path) {
-		return this.rootPrefix + path;
+		return this.rootPrefix + (this.settings.escapeLeadingDots() ? escapeDots(path) : path);
+	}
+
+	boolean escapesDots() {
+		return this.settings.escapeLeadingDots();
+	}
+
+	/** Puts a {@code ~} in front of every segment that starts with {@code .} or {@code ~}. */
+	static String escapeDots(String path) {
+		if (!path.startsWith(".") && !path.startsWith("~") && !path.contains("/.") && !path.contains("/~")) {
+			return path;
+		}
+		StringBuilder out = new StringBuilder(path.length() + 4);
+		int start = 0;
+		while (start <= path.length()) {
+			int slash = path.indexOf('/', start);
+			int end = (slash < 0) ? path.length() : slash;
+			if (end > start && (path.charAt(start) == '.' || path.charAt(start) == '~')) {
+				out.append('~');
+			}
+			out.append(path, start, end);
+			if (slash < 0) {
+				break;
+			}
+			out.append('/');
+			start = slash + 1;
+		}
+		return out.toString();
+	}
+
+	/**
+	 * The storage name of a member's name on the server, or {@code null} if no storage path maps to
+	 * it (with escaped dots: a name starting with {@code .}, or with a {@code ~} this library did
+	 * not put there).
+	 */
+	@Nullable String storageName(String serverName) {
+		if (!this.settings.escapeLeadingDots()) {
+			return serverName;
+		}
+		if (serverName.startsWith("~.") || serverName.startsWith("~~")) {
+			return serverName.substring(1);
+		}
+		return (serverName.startsWith(".") || serverName.startsWith("~")) ? null : serverName;
 	}
 
 	String rootPrefix() {
@@ -355,6 +399,27 @@ final class DavClient {
 	}
 
 	/**
+	 * Whether a path is an object modified within the current second of the server's clock (its
+	 * {@code getlastmodified} not before the {@code Date} of the answer), or later.
+	 */
+	Mono<Boolean> modifiedWithinNow(String fullPath) {
+		return exchange("PROPFIND", url(fullPath), (h) -> h.set("Depth", "0"), DavXml.PROPFIND).flatMap((response) -> {
+			if (response.status() != 207) {
+				return Mono.just(false);
+			}
+			List<DavResource> resources = new ArrayList<>(1);
+			return Mono.fromCallable(() -> {
+				DavXml.parse(response.body(), resources::add);
+				java.time.Instant now = DavXml.httpDate(response.headers().get(HttpHeaderNames.DATE));
+				if (resources.isEmpty() || !resources.get(0).isObject() || resources.get(0).lastModified() == null) {
+					return false;
+				}
+				return now == null || !resources.get(0).lastModified().isBefore(now);
+			});
+		});
+	}
+
+	/**
 	 * {@code PROPFIND} with {@code Depth: 1} of a collection: its members (without itself), or none
 	 * if it does not exist. The answer is read whole (one response, never more) and parsed as a
 	 * stream; a large one is parsed off the event loop.
@@ -425,8 +490,18 @@ final class DavClient {
 	 * EEXIST after its own existence check): if the collection exists now, that is a 405.
 	 */
 	Mono<Integer> mkcol(String fullDirectory) {
+		return mkcol(fullDirectory, 1);
+	}
+
+	/**
+	 * Go's {@code x/net/webdav} ({@code rclone serve webdav}) locks a resource for the time of each
+	 * request and answers 423 to a concurrent {@code MKCOL} of the same collection: tried again.
+	 */
+	private Mono<Integer> mkcol(String fullDirectory, int attempt) {
 		return exchange("MKCOL", url(fullDirectory), null, null).flatMap((response) -> switch (response.status()) {
 			case 201, 405, 409 -> Mono.just(response.status());
+			case 423 -> (attempt >= 8) ? Mono.error(response.error("MKCOL"))
+					: Mono.delay(WebDavWriter.pause(attempt)).then(Mono.defer(() -> mkcol(fullDirectory, attempt + 1)));
 			case 403 -> stat(fullDirectory).flatMap((found) -> found.filter(DavResource::collection).isPresent()
 					? Mono.just(405) : Mono.error(response.error("MKCOL")));
 			default -> Mono.error(response.error("MKCOL"));
@@ -434,22 +509,55 @@ final class DavClient {
 	}
 
 	/**
-	 * {@code MOVE} or {@code COPY} onto a target: replacing the given version (the server checks
-	 * its entity tag, RFC 4918 {@code If} header on the target) or, when {@code expected} is
-	 * {@code null}, only if the target does not exist ({@code Overwrite: F}).
+	 * Whether the server honours RFC 4918 {@code If} headers with entity tags. lighttpd answers 412
+	 * to any {@code If: <url> (["etag"])}, even with the current tag; once a server was seen doing
+	 * so ({@link #refuseIfHeaders()}), the backend no longer sends them.
+	 */
+	private final AtomicBoolean ifHeaders = new AtomicBoolean(true);
+
+	/**
+	 * Whether the server leaves names starting with {@code .} out of {@code PROPFIND} listings
+	 * (nginx's dav-ext), as seen by {@link #pruneByMove(String)} or a write.
+	 */
+	private final AtomicBoolean hidesDotNames = new AtomicBoolean();
+
+	boolean hidesDotNames() {
+		return this.hidesDotNames.get();
+	}
+
+	void noteHiddenDotNames() {
+		this.hidesDotNames.set(true);
+	}
+
+	boolean ifHeaders() {
+		return this.ifHeaders.get();
+	}
+
+	/** Notes that the server refuses {@code If} headers with a current entity tag. */
+	void refuseIfHeaders() {
+		this.ifHeaders.set(false);
+	}
+
+	/**
+	 * {@code MOVE} or {@code COPY} of a resource (never a collection, so without a {@code Depth}
+	 * header: RFC 4918 allows only {@code infinity} there, and nginx and Go's {@code x/net/webdav}
+	 * refuse anything else with 400) onto a target: only if the target does not exist
+	 * ({@code Overwrite: F}) when {@code expected} is {@code null}, else replacing it
+	 * ({@code Overwrite: T}), with its entity tag in an RFC 4918 {@code If} header when
+	 * {@code withIf} is set.
 	 * @return the status: 201/204 (done), 412 (the target is not as expected), 423 (locked)
 	 */
-	Mono<Integer> transfer(String method, String fullSource, String fullTarget, @Nullable DavResource expected) {
+	Mono<Integer> transfer(String method, String fullSource, String fullTarget, @Nullable DavResource expected,
+			boolean withIf) {
 		String target = url(fullTarget);
 		return exchange(method, url(fullSource), (h) -> {
 			h.set("Destination", target);
-			h.set("Depth", "0");
 			if (expected == null) {
 				h.set("Overwrite", "F");
 			}
 			else {
 				h.set("Overwrite", "T");
-				if (expected.serverEtag() != null) {
+				if (withIf && expected.serverEtag() != null) {
 					h.set("If", "<" + target + "> ([" + expected.serverEtag() + "])");
 				}
 			}
@@ -459,29 +567,62 @@ final class DavClient {
 		});
 	}
 
-	/** {@code PROPPATCH}; fails unless every property was set. */
-	Mono<Void> proppatch(String fullPath, byte[] body) {
+	/**
+	 * {@code PROPPATCH}: any 2xx is success, and so is a 207 whose statuses are all 2xx (what a
+	 * server claims; the caller reads the properties back).
+	 * @return nothing if the server claims it stored every property, else what it answered; an
+	 * error for 401 and for failures of the network
+	 */
+	Mono<String> proppatch(String fullPath, byte[] body) {
 		return exchange("PROPPATCH", url(fullPath), null, body).flatMap((response) -> {
-			if (response.status() != 207 && response.status() != 200) {
+			int status = response.status();
+			if (status == 401) {
 				return Mono.error(response.error("PROPPATCH"));
 			}
+			if (status != 207) {
+				return (status >= 200 && status < 300) ? Mono.<String>empty()
+						: Mono.just("PROPPATCH answered " + status);
+			}
 			return Mono.fromCallable(() -> Optional.ofNullable(DavXml.firstFailure(response.body())))
+				.onErrorResume(javax.xml.stream.XMLStreamException.class,
+						(ex) -> Mono.just(Optional.of("a malformed answer")))
 				.flatMap((failure) -> failure.isPresent()
-						? Mono.error(new DavStatusException("PROPPATCH", statusCode(failure.get()),
-								"the server did not store the metadata: " + failure.get()))
-						: Mono.empty());
+						? Mono.just("PROPPATCH answered 207 with " + failure.get() + " for a property")
+						: Mono.<String>empty());
 		});
 	}
 
-	private static int statusCode(String statusLine) {
-		String[] parts = statusLine.split(" ");
-		try {
-			return (parts.length > 1) ? Integer.parseInt(parts[1]) : 500;
-		}
-		catch (NumberFormatException ex) {
-			return 500;
-		}
+	/**
+	 * Finds out whether the server stores dead properties faithfully: sets a property of this
+	 * library's namespace on the base URL's collection and reads it back, then the same with two in
+	 * one request (one {@code set} each, as writes send them; one with the shape of the user
+	 * metadata: lines, {@code =} and characters XML escapes), and removes them again, one request
+	 * each (npm webdav-server 2.6 answers a {@code PROPPATCH} of several {@code set}s twice and
+	 * throws, which ends an unguarded server process: it never gets one, as it fails the first step).
+	 * @return whether every property came back as set
+	 */
+	Mono<Boolean> storesProperties() {
+		String tag = randomTag();
+		Map<String, String> one = Map.of("probe-tag", tag);
+		Map<String, String> both = new LinkedHashMap<>();
+		both.put("probe-tag", randomTag());
+		both.put("probe-lines", "k=" + tag + "\nx=<a & b>\n");
+		return probe(one).flatMap((stored) -> stored ? probe(both) : Mono.just(false))
+			.flatMap((stored) -> reactor.core.publisher.Flux.fromIterable(both.keySet())
+				.concatMap((name) -> proppatch("", DavXml.proppatch(Map.of(), List.of(name)))
+					.onErrorResume((ex) -> Mono.empty()))
+				.then(Mono.just(stored)));
 	}
+
+	private Mono<Boolean> probe(Map<String, String> properties) {
+		return proppatch("", DavXml.proppatch(properties, List.of()))
+			.map((refused) -> false)
+			.switchIfEmpty(Mono.defer(() -> exchange("PROPFIND", url(""), (h) -> h.set("Depth", "0"),
+					DavXml.propfind(properties.keySet()))
+				.flatMap((response) -> (response.status() != 207) ? Mono.just(false)
+						: Mono.fromCallable(() -> DavXml.ownProperties(response.body()).equals(properties)))));
+	}
+
 
 	/**
 	 * {@code DELETE} of a file. A collection is never deleted: RFC 4918 makes a {@code DELETE} of a
@@ -518,7 +659,9 @@ final class DavClient {
 	 * root. WebDAV deletes collections with all their members, so each is deleted only if a
 	 * {@code Depth: 1} listing shows no member (temporary resources of writes in progress count)
 	 * and, through an {@code If} header, only if its entity tag (its modification time) has not
-	 * changed since: a member added meanwhile keeps it.
+	 * changed since: a member added meanwhile keeps it. Where collections have no entity tag
+	 * (nginx, Go's {@code x/net/webdav}) or the server refuses {@code If} headers (lighttpd), see
+	 * {@link #pruneByMove(String)}.
 	 */
 	Mono<Void> pruneEmptyCollections(String fullDirectory) {
 		if (fullDirectory.isEmpty() || !fullDirectory.startsWith(this.rootPrefix)
@@ -527,14 +670,82 @@ final class DavClient {
 		}
 		DavResource[] self = new DavResource[1];
 		return members(fullDirectory, (r) -> self[0] = r).flatMap((members) -> {
-			if (!members.isEmpty() || self[0] == null || !self[0].collection() || self[0].serverEtag() == null) {
+			if (!members.isEmpty() || self[0] == null || !self[0].collection()) {
 				return Mono.<Void>empty();
+			}
+			if (self[0].serverEtag() == null || !ifHeaders()) {
+				return pruneByMove(fullDirectory);
 			}
 			String url = url(fullDirectory);
 			return exchange("DELETE", url, (h) -> h.set("If", "<" + url + "> ([" + self[0].serverEtag() + "])"), null)
-				.flatMap((response) -> (response.status() == 204 || response.status() == 200)
-						? pruneEmptyCollections(parentOf(fullDirectory)) : Mono.<Void>empty());
+				.flatMap((response) -> {
+					if (response.status() == 204 || response.status() == 200) {
+						return pruneEmptyCollections(parentOf(fullDirectory));
+					}
+					// a member was added, or the server refuses If headers: the check that needs neither
+					return (response.status() == 412) ? pruneByMove(fullDirectory) : Mono.<Void>empty();
+				});
 		}).onErrorResume((ex) -> Mono.empty()); // an empty collection left behind is hidden work, not a failure
+	}
+
+	/**
+	 * Deletes an empty collection without an {@code If} header: moves it away to a hidden name
+	 * ({@code Overwrite: F}), which no writer knows, lists it there and deletes it only if it is
+	 * still empty, else moves it (or, if its name was taken again meanwhile, its members) back.
+	 */
+	private Mono<Void> pruneByMove(String fullDirectory) {
+		if (this.hidesDotNames.get() && !escapesDots()) {
+			return Mono.empty();
+		}
+		String parent = parentOf(fullDirectory);
+		String name = TEMP_PREFIX + randomTag();
+		String hidden = parent + name + "/";
+		return moveCollection(fullDirectory, hidden).flatMap((moved) -> !moved ? Mono.<Void>empty()
+				: members(parent, null).flatMap((siblings) -> {
+					if (!escapesDots() && siblings.stream().noneMatch((sibling) -> name.equals(name(sibling)))) {
+						// the listing leaves out names starting with '.' (nginx's dav-ext): an empty-looking
+						// collection may hold such members, so never delete one this way
+						this.hidesDotNames.set(true);
+						return moveCollection(hidden, fullDirectory).then();
+					}
+					return pruneMoved(fullDirectory, hidden);
+				}));
+	}
+
+	private Mono<Void> pruneMoved(String fullDirectory, String hidden) {
+		return members(hidden, null).flatMap((members) -> members.isEmpty()
+						? exchange("DELETE", url(hidden), null, null)
+							.then(Mono.defer(() -> pruneEmptyCollections(parentOf(fullDirectory))))
+						: moveCollection(hidden, fullDirectory).flatMap((back) -> back ? Mono.<Void>empty()
+								: reinstate(hidden, fullDirectory, members)));
+	}
+
+	private Mono<Void> reinstate(String hidden, String fullDirectory, List<DavResource> members) {
+		return ensureCollection(fullDirectory)
+			.thenMany(reactor.core.publisher.Flux.fromIterable(members))
+			.concatMap((member) -> {
+				String name = name(member);
+				String target = fullDirectory + name + (member.collection() ? "/" : "");
+				String source = hidden + name + (member.collection() ? "/" : "");
+				return exchange("MOVE", url(source), (h) -> {
+					h.set("Destination", url(target));
+					h.set("Overwrite", "F");
+					if (member.collection()) {
+						h.set("Depth", "infinity");
+					}
+				}, null);
+			})
+			.then(Mono.defer(() -> members(hidden, null)))
+			.flatMap((left) -> left.isEmpty() ? exchange("DELETE", url(hidden), null, null).then() : Mono.<Void>empty());
+	}
+
+	/** {@code MOVE} of a collection ({@code Depth: infinity}, {@code Overwrite: F}): whether it moved. */
+	private Mono<Boolean> moveCollection(String from, String to) {
+		return exchange("MOVE", url(from), (h) -> {
+			h.set("Destination", url(to));
+			h.set("Overwrite", "F");
+			h.set("Depth", "infinity");
+		}, null).map((response) -> response.status() == 201 || response.status() == 204);
 	}
 
 	// ---------------------------------------------------------------- write locks

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -67,21 +69,50 @@ final class DavXml {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
+	/** The names of the properties a write sets, in this order. */
+	static final List<String> WRITE_PROPERTIES = List.of("tag", "content-type", "cache-control",
+			"content-disposition", "user-metadata");
+
+	/**
+	 * The dead properties that store a write's tag and metadata: all of them, the absent ones
+	 * blank (a space; a line break for user metadata), which reads as absent. Blank values, rather
+	 * than none, because lighttpd's {@code MOVE} onto an existing resource keeps those of the
+	 * replaced resource's properties that the moved one lacks, and lighttpd drops properties set to
+	 * the empty string.
+	 */
+	static Map<String, String> writeProperties(String tag, WriteOptions options) {
+		Map<String, String> props = new LinkedHashMap<>();
+		props.put("tag", tag);
+		props.put("content-type", nullToEmpty(options.contentType()));
+		props.put("cache-control", nullToEmpty(options.cacheControl()));
+		props.put("content-disposition", nullToEmpty(options.contentDisposition()));
+		StringBuilder lines = new StringBuilder();
+		new TreeMap<>(options.userMetadata())
+			.forEach((key, value) -> lines.append(key).append('=').append(value).append('\n'));
+		props.put("user-metadata", lines.isEmpty() ? "\n" : lines.toString());
+		return props;
+	}
+
+	private static String nullToEmpty(@Nullable String value) {
+		return (value != null) ? value : ABSENT;
+	}
+
+	/** The value of a property that is absent. */
+	private static final String ABSENT = " ";
+
 	/**
 	 * The {@code PROPPATCH} body that stores a write's tag and metadata.
 	 */
 	static byte[] proppatch(String tag, WriteOptions options) {
-		Map<String, String> props = new LinkedHashMap<>();
-		props.put("tag", tag);
-		putIfNotNull(props, "content-type", options.contentType());
-		putIfNotNull(props, "cache-control", options.cacheControl());
-		putIfNotNull(props, "content-disposition", options.contentDisposition());
-		if (!options.userMetadata().isEmpty()) {
-			StringBuilder lines = new StringBuilder();
-			new TreeMap<>(options.userMetadata())
-				.forEach((key, value) -> lines.append(key).append('=').append(value).append('\n'));
-			props.put("user-metadata", lines.toString());
-		}
+		return proppatch(writeProperties(tag, options), List.of());
+	}
+
+	/**
+	 * A {@code PROPPATCH} body that sets and removes properties of this library's namespace, each in
+	 * a {@code set} or {@code remove} of its own: lighttpd stores only the first property of a
+	 * {@code prop} that holds several (and answers success).
+	 */
+	static byte[] proppatch(Map<String, String> set, Collection<String> remove) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 		try {
 			XMLStreamWriter xml = OUTPUT.createXMLStreamWriter(out, "UTF-8");
@@ -91,15 +122,22 @@ final class DavXml {
 			xml.writeStartElement(DAV, "propertyupdate");
 			xml.writeNamespace("D", DAV);
 			xml.writeNamespace("O", NAMESPACE);
-			xml.writeStartElement(DAV, "set");
-			xml.writeStartElement(DAV, "prop");
-			for (Map.Entry<String, String> prop : props.entrySet()) {
+			for (Map.Entry<String, String> prop : set.entrySet()) {
+				xml.writeStartElement(DAV, "set");
+				xml.writeStartElement(DAV, "prop");
 				xml.writeStartElement(NAMESPACE, prop.getKey());
 				xml.writeCharacters(prop.getValue());
 				xml.writeEndElement();
+				xml.writeEndElement();
+				xml.writeEndElement();
 			}
-			xml.writeEndElement();
-			xml.writeEndElement();
+			for (String name : remove) {
+				xml.writeStartElement(DAV, "remove");
+				xml.writeStartElement(DAV, "prop");
+				xml.writeEmptyElement(NAMESPACE, name);
+				xml.writeEndElement();
+				xml.writeEndElement();
+			}
 			xml.writeEndElement();
 			xml.writeEndDocument();
 			xml.close();
@@ -110,17 +148,21 @@ final class DavXml {
 		return out.toByteArray();
 	}
 
+	/** A {@code PROPFIND} body asking for the given properties of this library's namespace. */
+	static byte[] propfind(Collection<String> names) {
+		StringBuilder body = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+				+ "<D:propfind xmlns:D=\"DAV:\" xmlns:O=\"" + NAMESPACE + "\"><D:prop><D:getetag/>");
+		for (String name : names) {
+			body.append("<O:").append(name).append("/>");
+		}
+		return utf8(body.append("</D:prop></D:propfind>").toString());
+	}
+
 	/**
 	 * The {@code PROPPATCH} body that gives a resource a new tag only (a copy keeps the rest).
 	 */
 	static byte[] proppatchTag(String tag) {
-		return proppatch(tag, WriteOptions.defaults());
-	}
-
-	private static void putIfNotNull(Map<String, String> map, String key, @Nullable String value) {
-		if (value != null) {
-			map.put(key, value);
-		}
+		return proppatch(Map.of("tag", tag), List.of());
 	}
 
 	/**
@@ -134,6 +176,31 @@ final class DavXml {
 	}
 
 	static void parse(InputStream body, Consumer<DavResource> consumer) throws XMLStreamException {
+		parseResponses(body, (response) -> consumer.accept(response.build()));
+	}
+
+	/**
+	 * The properties of this library's namespace (by local name) that the first {@code DAV:response}
+	 * of a multistatus answer reports as found, or an empty map.
+	 */
+	static Map<String, String> ownProperties(byte[] body) throws XMLStreamException {
+		Map<String, String> found = new LinkedHashMap<>();
+		boolean[] first = { true };
+		parseResponses(new ByteArrayInputStream(body), (response) -> {
+			if (first[0]) {
+				first[0] = false;
+				response.props.forEach((key, value) -> {
+					if (key.startsWith("O:")) {
+						found.put(key.substring(2), value);
+					}
+				});
+			}
+		});
+		return found;
+	}
+
+	private static void parseResponses(InputStream body, Consumer<ResponseBuilder> consumer)
+			throws XMLStreamException {
 		XMLStreamReader xml = INPUT.createXMLStreamReader(body);
 		try {
 			ResponseBuilder response = null;
@@ -204,7 +271,7 @@ final class DavXml {
 					}
 					else if (name.equals("response") && response != null) {
 						if (response.href != null && (response.status == null || isOk(response.status))) {
-							consumer.accept(response.build());
+							consumer.accept(response);
 						}
 						response = null;
 					}
@@ -350,7 +417,7 @@ final class DavXml {
 		}
 
 		private static @Nullable String emptyToNull(@Nullable String value) {
-			return (value == null || value.isEmpty()) ? null : value;
+			return (value == null || value.isBlank()) ? null : value;
 		}
 
 	}

@@ -31,6 +31,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
 import reactor.util.retry.Retry;
 
@@ -40,8 +41,9 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
 /**
- * A backend for WebDAV servers (RFC 4918; tested against Apache httpd with mod_dav_fs) on Reactor
- * Netty's non-blocking HTTP client, with one bounded connection pool per backend.
+ * A backend for WebDAV servers (RFC 4918; tested against Apache httpd with mod_dav_fs, lighttpd's
+ * mod_webdav, nginx's dav with dav-ext, {@code rclone serve webdav} and npm's webdav-server) on
+ * Reactor Netty's non-blocking HTTP client, with one bounded connection pool per backend.
  * <ul>
  * <li>Opening an object is a {@code PROPFIND} (the metadata are dead properties, which only it
  * reads) and a {@code GET}, with a {@code Range} header for ranges; a server that ignores it answers
@@ -55,10 +57,19 @@ import org.springframework.core.io.buffer.NettyDataBufferFactory;
  * <li>Listings walk the tree with {@code PROPFIND Depth: 1}, lazily (see {@link WebDavLister}).</li>
  * <li>Copy is a server-side {@code COPY}, rename a {@code MOVE}; both keep the metadata.</li>
  * <li>Content type, cache control, content disposition and user metadata are WebDAV dead
- * properties (see {@link DavXml}).</li>
+ * properties (see {@link DavXml}), where the server stores them faithfully: see
+ * {@link WebDavSettings.Metadata}. Whether it does is known when the backend is built (probed then
+ * with {@code AUTO}, the default), because {@link #capabilities()} is read once, when a storage is
+ * built on the backend; without them the metadata capabilities are off and writes work without
+ * dead properties. Every write reads its properties back and fails with
+ * {@link ErrorKind#UNSUPPORTED} rather than publish an object whose metadata the server lost.</li>
  * <li>Entity tags are the server's {@code getetag} (without httpd's weak prefix) plus a random tag
- * per write, so that two versions never share one (see {@link DavResource#etag()}). Because the
- * exposed tag is not the server's, conditions are evaluated here, not with {@code If-Match}.</li>
+ * per write, so that two versions never share one (see {@link DavResource#etag()}); without dead
+ * properties the server's alone (see {@link WebDavWriter} for servers whose tags are made of
+ * seconds and size). Because the exposed tag is not the server's, conditions are evaluated here,
+ * not with {@code If-Match}.</li>
+ * <li>Servers that leave names starting with {@code .} out of listings (nginx's dav-ext) need
+ * {@link WebDavSettings#escapeLeadingDots()}; without it such names are refused there.</li>
  * <li>Temporary resources that writers which died mid-write left behind are deleted by a sweep
  * that runs once, in the background, when the backend starts (see
  * {@link WebDavSettings#tempMaxAge()} and {@link WebDavSweeper}).</li>
@@ -67,7 +78,14 @@ import org.springframework.core.io.buffer.NettyDataBufferFactory;
  */
 public class WebDavBackend implements StorageBackend {
 
-	private static final Capabilities CAPABILITIES = Capabilities.full().build();
+	private static final Capabilities WITH_METADATA = Capabilities.full().build();
+
+	private static final Capabilities WITHOUT_METADATA = Capabilities.full()
+		.writeWithContentType(false)
+		.writeWithUserMetadata(false)
+		.writeWithCacheControl(false)
+		.writeWithContentDisposition(false)
+		.build();
 
 	private static final int MAX_DELETE_ATTEMPTS = 8;
 
@@ -82,6 +100,9 @@ public class WebDavBackend implements StorageBackend {
 	private final WebDavLister lister;
 
 	private final WebDavSweeper sweeper;
+
+	/** Whether objects carry metadata (the server stores dead properties). */
+	private final boolean properties;
 
 	/** The sweep of left-behind temporary resources started with the backend; disposed by {@link #close()}. */
 	private final Disposable sweep;
@@ -104,7 +125,14 @@ public class WebDavBackend implements StorageBackend {
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.bufferFactory = Objects.requireNonNull(bufferFactory, "bufferFactory");
 		this.client = new DavClient(settings);
-		this.writer = new WebDavWriter(this.client);
+		try {
+			this.properties = storesProperties(settings, this.client);
+		}
+		catch (RuntimeException ex) {
+			this.client.close();
+			throw ex;
+		}
+		this.writer = new WebDavWriter(this.client, this.properties);
 		this.lister = new WebDavLister(this.client);
 		this.sweeper = new WebDavSweeper(this.client, settings.lockTimeout());
 		Duration maxAge = settings.tempMaxAge();
@@ -113,6 +141,37 @@ public class WebDavBackend implements StorageBackend {
 				}, (ex) -> {
 					// best effort: the next start sweeps again
 				});
+	}
+
+	/**
+	 * Whether the server stores dead properties: as set, or found out with one blocking exchange
+	 * (bounded by the timeouts) for {@link WebDavSettings.Metadata#AUTO}. Capabilities are read once,
+	 * when the storage is built on the backend, so they must be known here.
+	 */
+	private static boolean storesProperties(WebDavSettings settings, DavClient client) {
+		switch (settings.metadata()) {
+			case ENABLED:
+				return true;
+			case DISABLED:
+				return false;
+			default:
+				break;
+		}
+		if (Schedulers.isInNonBlockingThread()) {
+			throw new StorageException(ErrorKind.CONFIG_INVALID, "A WebDAV backend with metadata AUTO asks the server"
+					+ " whether it stores dead properties when it is built, which blocks: build it off the event loop, or"
+					+ " set storage.webdav.metadata (WebDavSettings.metadata) to ENABLED or DISABLED");
+		}
+		Duration bound = settings.connectTimeout().plus(settings.responseTimeout().multipliedBy(3));
+		try {
+			return Boolean.TRUE.equals(client.storesProperties().block(bound));
+		}
+		catch (RuntimeException ex) {
+			// unreachable, too slow, or refused credentials: the backend is built anyway (the operations
+			// report the failure) as if ENABLED, which never loses metadata silently either: writes with
+			// metadata check what the server stored, writes without it go on without dead properties
+			return true;
+		}
 	}
 
 	/**
@@ -145,7 +204,7 @@ public class WebDavBackend implements StorageBackend {
 
 	@Override
 	public Capabilities capabilities() {
-		return CAPABILITIES;
+		return this.properties ? WITH_METADATA : WITHOUT_METADATA;
 	}
 
 	@Override
@@ -472,7 +531,7 @@ public class WebDavBackend implements StorageBackend {
 			.flatMap((Optional<DavResource> found) -> found.filter(DavResource::isObject).isPresent()
 					? Mono.<Void>empty() : Mono.error(StorageException.notFound(Operation.RENAME, source)))
 			.then(Mono.defer(() -> this.client.ensureCollection(DavClient.parentOf(to))))
-			.then(Mono.defer(() -> this.writer.commit(from, to, target, WriteOptions.defaults())))
+			.then(Mono.defer(() -> this.writer.commit(from, to, target, WriteOptions.defaults(), null)))
 			.then(Mono.defer(() -> this.client.pruneEmptyCollections(DavClient.parentOf(from))))
 			.onErrorMap((ex) -> WebDavErrors.map(ex, Operation.RENAME, source));
 	}

@@ -63,7 +63,13 @@ final class WebDavErrors {
 				kind = method.equals("MKCOL") ? ErrorKind.ALREADY_EXISTS : ErrorKind.UNSUPPORTED;
 			}
 			case 400, 409 -> {
-				if (method.equals("MKCOL") || method.equals("PUT") || method.equals("MOVE") || method.equals("COPY")) {
+				if (status == 400 && (method.equals("MOVE") || method.equals("COPY"))) {
+					// not a conflict: the server found the request malformed (nginx and Go's x/net/webdav answer
+					// 400 to a Depth header other than infinity)
+					kind = ErrorKind.UNEXPECTED;
+					message += " (the server refused the request as malformed)";
+				}
+				else if (method.equals("MKCOL") || method.equals("PUT") || method.equals("MOVE") || method.equals("COPY")) {
 					// the parent collection is missing (created just before: a concurrent delete removed it) or is a file
 					kind = ErrorKind.ALREADY_EXISTS;
 					message += " (an object exists where a parent collection should be, or the parent vanished)";

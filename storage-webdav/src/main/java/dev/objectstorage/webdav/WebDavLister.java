@@ -58,8 +58,9 @@ final class WebDavLister {
 	private List<Child> children(String directory, String namePrefix, List<DavResource> members) {
 		List<Child> children = new ArrayList<>(members.size());
 		for (DavResource member : members) {
-			String name = this.client.name(member);
-			if (name.isEmpty() || !name.startsWith(namePrefix) || DavClient.isHidden(name)) {
+			String raw = this.client.name(member);
+			String name = DavClient.isHidden(raw) ? null : this.client.storageName(raw);
+			if (name == null || name.isEmpty() || !name.startsWith(namePrefix)) {
 				continue;
 			}
 			if (member.collection() || member.isObject()) {

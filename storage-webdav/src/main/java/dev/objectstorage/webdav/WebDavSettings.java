@@ -30,10 +30,51 @@ import org.jspecify.annotations.Nullable;
  * @param tempMaxAge the age after which temporary resources left behind by writers that died
  * mid-write are deleted by a sweep the backend runs once when it starts; {@link Duration#ZERO}
  * turns the sweep off
+ * @param metadata whether the server stores this library's dead properties (content type, cache
+ * control, content disposition, user metadata and a per-write tag): {@link Metadata#AUTO} (the
+ * default) finds out once, when the backend is built, see {@link Metadata}
+ * @param escapeLeadingDots whether path segments that start with {@code .} (and, so that names stay
+ * distinct, those that start with {@code ~}) are stored with a {@code ~} in front, for servers that
+ * leave names starting with {@code .} out of their listings (nginx's dav-ext module); off by default,
+ * when such names are stored as they are, and refused with {@link ErrorKind#UNSUPPORTED} on a server
+ * found to hide them. Changing it changes the names on the server of such objects.
  */
 public record WebDavSettings(URI baseUrl, String root, @Nullable String username, @Nullable String password,
 		int maxConnections, Duration connectTimeout, Duration responseTimeout, Duration lockTimeout,
-		Duration tempMaxAge) {
+		Duration tempMaxAge, Metadata metadata, boolean escapeLeadingDots) {
+
+	/**
+	 * Whether objects carry metadata, kept as WebDAV dead properties ({@code PROPPATCH}). Servers
+	 * without a dead-property store (nginx's dav module, Go's {@code x/net/webdav} as in
+	 * {@code rclone serve webdav}) or with a broken one (npm {@code webdav-server} 2.6 mangles
+	 * property namespaces) still take writes, but then the backend's capabilities report content
+	 * type, user metadata, cache control and content disposition as unsupported, and the entity tag
+	 * is the server's alone.
+	 */
+	public enum Metadata {
+
+		/**
+		 * Find out when the backend is built: one {@code PROPPATCH} of two test properties on the
+		 * base URL's collection, read back with {@code PROPFIND} and removed again. The backend's
+		 * constructor then blocks for that exchange (bounded by the timeouts), so it must not be
+		 * built on a non-blocking thread (it fails with {@link ErrorKind#CONFIG_INVALID} there). If
+		 * the server cannot be asked (unreachable, too slow, credentials refused), the backend is
+		 * built as with {@link #ENABLED}.
+		 */
+		AUTO,
+
+		/**
+		 * The server stores dead properties: no probe. Every write still reads its properties back
+		 * and fails with {@link ErrorKind#UNSUPPORTED} rather than publish an object whose metadata
+		 * the server lost; a write without metadata on a server that refuses dead properties goes on
+		 * without them (its entity tag is then the server's alone).
+		 */
+		ENABLED,
+
+		/** Never store metadata (no {@code PROPPATCH} at all); the metadata capabilities are off. */
+		DISABLED
+
+	}
 
 	/** Default maximum number of HTTP connections: 32. */
 	public static final int DEFAULT_MAX_CONNECTIONS = 32;
@@ -68,6 +109,9 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		if (tempMaxAge == null || tempMaxAge.isNegative()) {
 			throw invalid("tempMaxAge must be zero (off) or positive, was " + tempMaxAge);
 		}
+		if (metadata == null) {
+			throw invalid("metadata must be AUTO, ENABLED or DISABLED");
+		}
 	}
 
 	/**
@@ -94,6 +138,8 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		builder.responseTimeout = this.responseTimeout;
 		builder.lockTimeout = this.lockTimeout;
 		builder.tempMaxAge = this.tempMaxAge;
+		builder.metadata = this.metadata;
+		builder.escapeLeadingDots = this.escapeLeadingDots;
 		return builder;
 	}
 
@@ -176,7 +222,8 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		return "WebDavSettings[baseUrl=" + this.baseUrl + ", root=" + this.root + ", username=" + this.username
 				+ ", password=" + ((this.password != null) ? "******" : "null") + ", maxConnections="
 				+ this.maxConnections + ", connectTimeout=" + this.connectTimeout + ", responseTimeout="
-				+ this.responseTimeout + ", lockTimeout=" + this.lockTimeout + ", tempMaxAge=" + this.tempMaxAge + "]";
+				+ this.responseTimeout + ", lockTimeout=" + this.lockTimeout + ", tempMaxAge=" + this.tempMaxAge
+				+ ", metadata=" + this.metadata + ", escapeLeadingDots=" + this.escapeLeadingDots + "]";
 	}
 
 	/**
@@ -201,6 +248,10 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		private @Nullable Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
 
 		private @Nullable Duration tempMaxAge = DEFAULT_TEMP_MAX_AGE;
+
+		private @Nullable Metadata metadata = Metadata.AUTO;
+
+		private boolean escapeLeadingDots;
 
 		private Builder() {
 		}
@@ -292,13 +343,37 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		}
 
 		/**
+		 * Sets whether objects carry metadata (dead properties); see {@link Metadata}.
+		 * @param metadata {@link Metadata#AUTO} (the default), {@link Metadata#ENABLED} or
+		 * {@link Metadata#DISABLED}
+		 * @return this builder
+		 */
+		public Builder metadata(@Nullable Metadata metadata) {
+			this.metadata = metadata;
+			return this;
+		}
+
+		/**
+		 * Sets whether path segments that start with {@code .} (or {@code ~}) are stored with a
+		 * {@code ~} in front, for servers that leave names starting with {@code .} out of listings
+		 * (nginx's dav-ext module).
+		 * @param escapeLeadingDots whether to escape; off by default
+		 * @return this builder
+		 */
+		public Builder escapeLeadingDots(boolean escapeLeadingDots) {
+			this.escapeLeadingDots = escapeLeadingDots;
+			return this;
+		}
+
+		/**
 		 * Builds the settings.
 		 * @return the settings
 		 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} if a value is invalid
 		 */
 		public WebDavSettings build() {
 			return new WebDavSettings(parseBaseUrl(this.baseUrl), this.root, this.username, this.password,
-					this.maxConnections, this.connectTimeout, this.responseTimeout, this.lockTimeout, this.tempMaxAge);
+					this.maxConnections, this.connectTimeout, this.responseTimeout, this.lockTimeout, this.tempMaxAge,
+					this.metadata, this.escapeLeadingDots);
 		}
 
 	}

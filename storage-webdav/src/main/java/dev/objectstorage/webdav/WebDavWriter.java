@@ -1,6 +1,9 @@
 package dev.objectstorage.webdav;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -11,6 +14,7 @@ import dev.objectstorage.Operation;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -24,16 +28,31 @@ import org.springframework.core.io.buffer.NettyDataBufferFactory;
 /**
  * Writes objects atomically: the content is streamed with one {@code PUT} to a temporary resource
  * ({@code .os-tmp-*}) in the target's collection, its tag and metadata are set with
- * {@code PROPPATCH}, and it is moved into place with {@code MOVE}. A write that fails or is
- * cancelled deletes the temporary resource; such resources never show in listings.
+ * {@code PROPPATCH} (where the server stores dead properties, see
+ * {@link WebDavSettings.Metadata}) and read back, and it is moved into place with {@code MOVE}. A
+ * write that fails or is cancelled deletes the temporary resource; such resources never show in
+ * listings. A server that answers the {@code PROPPATCH} with success but stored other values
+ * than those sent (lighttpd keeps only the first property of a {@code prop} holding several, npm
+ * webdav-server mangles namespaces) fails the write with {@link ErrorKind#UNSUPPORTED}: nothing
+ * is published with lost metadata.
  * <p>
  * The {@code MOVE} replaces exactly the version seen just before (the target's entity tag in an
  * RFC 4918 {@code If} header, or {@code Overwrite: F} when there was none), so a collection is
  * never replaced by an object and a concurrent change is noticed (then the check is repeated).
+ * A server that refuses {@code If} headers even with the current tag (lighttpd answers 412) is
+ * noticed on the first such answer (the target is found unchanged); from then on the backend
+ * replaces with a plain {@code Overwrite: T}, after the same check.
  * Conditional writes ({@code ifNotExists}, {@code ifMatch}) also hold the object's write lock
  * (see {@link DavClient#lock(String)}) between the check and the move, which makes them atomic
  * against each other; against plain writes of other clients they rely on the server's
- * {@code If}/{@code Overwrite} check, which httpd makes without mutual exclusion.
+ * {@code If}/{@code Overwrite} check, which httpd makes without mutual exclusion (and which is
+ * only {@code Overwrite} on a server that refuses {@code If}).
+ * <p>
+ * Without dead properties the entity tag is the server's alone, which on some servers (nginx:
+ * modification time in seconds and size) does not tell apart two versions of one size written
+ * within a second: such a write waits until the server's clock has passed the replaced version's
+ * modification time before it uploads, and fails (temporarily) rather than publish a version whose
+ * tag equals the one it replaces.
  * <p>
  * httpd's {@code MOVE} onto an existing resource deletes it before it renames the source, so a
  * reader may get "not found" for the instant of an overwrite (a plain {@code PUT} would replace the
@@ -45,11 +64,37 @@ final class WebDavWriter {
 
 	private final DavClient client;
 
-	WebDavWriter(DavClient client) {
+	/** Whether the server was seen to list names that start with {@code .}. */
+	private final AtomicBoolean dotNamesListed = new AtomicBoolean();
+
+	/** Whether the server stores dead properties (tag and metadata). */
+	private final boolean properties;
+
+	WebDavWriter(DavClient client, boolean properties) {
 		this.client = client;
+		this.properties = properties;
+	}
+
+	static boolean hasMetadata(WriteOptions options) {
+		return options.contentType() != null || options.cacheControl() != null
+				|| options.contentDisposition() != null || !options.userMetadata().isEmpty();
+	}
+
+	static StorageException noMetadata(String path, String detail) {
+		return new StorageException(ErrorKind.UNSUPPORTED, "The WebDAV server does not store the metadata of " + path
+				+ " (" + detail + "): it keeps no WebDAV dead properties, or not faithfully. Writes without metadata"
+				+ " work with storage.webdav.metadata=disabled (WebDavSettings.Metadata.DISABLED), which also"
+				+ " reports content type, user metadata, cache control and content disposition as unsupported",
+				Operation.WRITE, path, null, false, null);
 	}
 
 	Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
+		if (!this.properties && hasMetadata(options)) {
+			return Mono.defer(() -> {
+				cleanUp(content, new AtomicBoolean(), "");
+				return Mono.error(noMetadata(path, "the backend was built without metadata"));
+			});
+		}
 		return Mono.defer(() -> {
 			String full = this.client.full(path);
 			String parent = DavClient.parentOf(full);
@@ -62,16 +107,23 @@ final class WebDavWriter {
 				.map(WebDavWriter::toByteBuf)
 				.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
 			return this.client.ensureCollection(parent)
+				.then(Mono.defer(() -> this.properties ? Mono.<Void>empty() : awaitDistinctTag(full)))
 				.then(Mono.defer(() -> this.client.put(this.client.url(temp), body)))
 				.flatMap((response) -> (response.status() == 201 || response.status() == 204 || response.status() == 200)
 						? Mono.<Void>empty() : Mono.<Void>error(response.error("PUT")))
-				.then(Mono.defer(() -> this.client.proppatch(temp, DavXml.proppatch(tag, options))))
+				.then(Mono.defer(() -> (hasDotSegment(path) && !this.client.escapesDots())
+						? checkDotNamesListed(parent, temp, path) : Mono.<Void>empty()))
+				.then(Mono.defer(() -> this.properties ? setProperties(temp, path, DavXml.proppatch(tag, options))
+					.onErrorResume((ex) -> !hasMetadata(options) && isUnsupported(ex), (ex) -> Mono.empty())
+						: Mono.<Void>empty()))
 				.then(Mono.defer(() -> this.client.stat(temp)))
 				.flatMap((written) -> written.filter(DavResource::isObject)
 					.map(Mono::just)
 					.orElseGet(() -> Mono.error(new DavStatusException("PROPFIND", 404,
 							"the temporary resource of the write vanished"))))
-				.flatMap((written) -> commit(temp, full, path, options).thenReturn(written.metadata(path)))
+				.flatMap((written) -> (this.properties && (hasMetadata(options) || written.tag() != null))
+						? checkProperties(written, path, tag, options) : Mono.just(written))
+				.flatMap((written) -> commit(temp, full, path, options, written).thenReturn(written.metadata(path)))
 				.doOnSuccess((meta) -> finished.set(true))
 				.onErrorResume((ex) -> {
 					finished.set(true);
@@ -88,6 +140,83 @@ final class WebDavWriter {
 					}
 				});
 		});
+	}
+
+	private static boolean isUnsupported(Throwable ex) {
+		return ex instanceof StorageException storage && storage.kind() == ErrorKind.UNSUPPORTED;
+	}
+
+	static boolean hasDotSegment(String path) {
+		return path.startsWith(".") || path.contains("/.");
+	}
+
+	/**
+	 * Before an object whose path has a segment starting with {@code .} is published: checks, once
+	 * per backend, that the server lists such names (the temporary resource has one), and fails if
+	 * it leaves them out (nginx's dav-ext does): the object could be read but never listed.
+	 */
+	private Mono<Void> checkDotNamesListed(String parent, String temp, String path) {
+		if (this.dotNamesListed.get()) {
+			return Mono.empty();
+		}
+		Mono<Void> refuse = Mono.error(new StorageException(ErrorKind.UNSUPPORTED, "The WebDAV server leaves names"
+				+ " starting with '.' out of its listings (nginx's dav-ext module does): " + path
+				+ " could be read but never listed, so it is not written; storage.webdav.escape-leading-dots=true"
+				+ " (WebDavSettings.escapeLeadingDots) stores such names with a '~' in front",
+				Operation.WRITE, path, null, false, null));
+		if (this.client.hidesDotNames()) {
+			return refuse;
+		}
+		String name = temp.substring(parent.length());
+		return this.client.members(parent, null).flatMap((members) -> {
+			if (members.stream().anyMatch((member) -> name.equals(this.client.name(member)))) {
+				this.dotNamesListed.set(true);
+				return Mono.<Void>empty();
+			}
+			this.client.noteHiddenDotNames();
+			return refuse;
+		});
+	}
+
+	/** A {@code PROPPATCH} that the server must claim to have done whole. */
+	private Mono<Void> setProperties(String fullPath, String path, byte[] body) {
+		return this.client.proppatch(fullPath, body).flatMap((refused) -> Mono.error(noMetadata(path, refused)));
+	}
+
+	/**
+	 * Compares the properties read back with those sent: a server may answer a {@code PROPPATCH}
+	 * with success and store something else.
+	 */
+	private static Mono<DavResource> checkProperties(DavResource written, String path, String tag,
+			WriteOptions options) {
+		List<String> lost = new ArrayList<>();
+		if (!tag.equals(written.tag())) {
+			lost.add("tag");
+		}
+		if (!Objects.equals(options.contentType(), written.contentType())) {
+			lost.add("content-type");
+		}
+		if (!Objects.equals(options.cacheControl(), written.cacheControl())) {
+			lost.add("cache-control");
+		}
+		if (!Objects.equals(options.contentDisposition(), written.contentDisposition())) {
+			lost.add("content-disposition");
+		}
+		if (!options.userMetadata().equals(written.userMetadata())) {
+			lost.add("user-metadata");
+		}
+		return lost.isEmpty() ? Mono.just(written) : Mono.error(noMetadata(path,
+				"it answered PROPPATCH with success, but a PROPFIND shows other values of " + String.join(", ", lost)));
+	}
+
+	/**
+	 * Without dead properties the entity tag is the server's alone, which may be made of the
+	 * modification time in seconds and the size: if the object was modified within the server's
+	 * current second, waits until that second has passed, so that the new version gets another tag.
+	 */
+	private Mono<Void> awaitDistinctTag(String full) {
+		return this.client.modifiedWithinNow(full)
+			.flatMap((recent) -> recent ? Mono.delay(Duration.ofMillis(1100)).then() : Mono.<Void>empty());
 	}
 
 	private Mono<Void> cleanUp(Flux<DataBuffer> content, AtomicBoolean subscribed, String temp) {
@@ -132,10 +261,13 @@ final class WebDavWriter {
 	/**
 	 * Moves a resource onto an object's path, checking the write's conditions, under the object's
 	 * write lock when there are conditions.
+	 * @param written the resource as written, to check that its entity tag tells it from the version
+	 * it replaces; {@code null} for a copy or rename
 	 */
-	Mono<Void> commit(String fullSource, String fullTarget, String path, WriteOptions options) {
+	Mono<Void> commit(String fullSource, String fullTarget, String path, WriteOptions options,
+			@Nullable DavResource written) {
 		boolean conditional = options.ifNotExists() || options.ifMatch() != null;
-		Mono<Void> move = Mono.defer(() -> attempt(fullSource, fullTarget, path, options, 1));
+		Mono<Void> move = Mono.defer(() -> attempt(fullSource, fullTarget, path, options, written, 1));
 		if (!conditional) {
 			return move;
 		}
@@ -145,7 +277,8 @@ final class WebDavWriter {
 				(lock) -> this.client.deleteQuietly(lock, true));
 	}
 
-	private Mono<Void> attempt(String fullSource, String fullTarget, String path, WriteOptions options, int attempt) {
+	private Mono<Void> attempt(String fullSource, String fullTarget, String path, WriteOptions options,
+			@Nullable DavResource written, int attempt) {
 		boolean conditional = options.ifNotExists() || options.ifMatch() != null;
 		return this.client.stat(fullTarget).flatMap((current) -> {
 			DavResource existing = current.filter((r) -> r.collection() || r.isObject()).orElse(null);
@@ -165,29 +298,68 @@ final class WebDavWriter {
 			if (ifMatch != null && !Etags.matches(ifMatch, existing.etag())) {
 				return Mono.error(StorageException.conditionNotMatch(Operation.WRITE, path, "ifMatch"));
 			}
-			return this.client.transfer("MOVE", fullSource, fullTarget, existing).flatMap((status) -> {
+			if (written != null && existing != null && written.tag() == null
+					&& existing.etag().equals(written.etag())) {
+				// another write of the same size within the same second of the server's clock
+				return Mono.error(new StorageException(ErrorKind.UNEXPECTED, "The WebDAV server gives the new version of "
+						+ path + " the entity tag of the version it would replace (" + existing.etag()
+						+ "; its tags are made of size and modification time): not published, try again",
+						Operation.WRITE, path, null, true, null));
+			}
+			boolean withIf = existing != null && existing.serverEtag() != null && this.client.ifHeaders();
+			return this.client.transfer("MOVE", fullSource, fullTarget, existing, withIf).flatMap((status) -> {
 				if (status == 201 || status == 204) {
 					return Mono.<Void>empty();
+				}
+				if (status == 412 && withIf) {
+					// a concurrent change, or a server that refuses If headers even with the current tag
+					return this.client.stat(fullTarget).flatMap((again) -> {
+						boolean unchanged = again.filter(DavResource::isObject)
+							.map((r) -> Objects.equals(DavResource.bare(r.serverEtag()),
+									DavResource.bare(existing.serverEtag())))
+							.orElse(false);
+						if (unchanged) {
+							this.client.refuseIfHeaders();
+							return attempt(fullSource, fullTarget, path, options, written, attempt);
+						}
+						return conditional ? Mono.error(StorageException.conditionNotMatch(Operation.WRITE, path,
+								"the object changed during the write")) : retry(fullSource, fullTarget, path, options,
+										written, attempt, status);
+					});
 				}
 				if (status == 412 && conditional) {
 					return Mono.error(StorageException.conditionNotMatch(Operation.WRITE, path,
 							"the object changed during the write"));
 				}
-				if (attempt >= MAX_ATTEMPTS) {
-					// not the caller's condition that failed: a temporary conflict, worth retrying later
-					return Mono.error(new StorageException(ErrorKind.UNEXPECTED, "MOVE answered " + status
-							+ ": the target kept changing (or stayed locked) during the write", Operation.WRITE, path,
-							null, true, null));
-				}
-				return Mono.delay(pause(attempt))
-					.then(Mono.defer(() -> attempt(fullSource, fullTarget, path, options, attempt + 1)));
+				return retry(fullSource, fullTarget, path, options, written, attempt, status);
 			});
 		});
+	}
+
+	private Mono<Void> retry(String fullSource, String fullTarget, String path, WriteOptions options,
+			@Nullable DavResource written, int attempt, int status) {
+		if (attempt >= MAX_ATTEMPTS) {
+			// not the caller's condition that failed: a temporary conflict, worth retrying later
+			return Mono.error(new StorageException(ErrorKind.UNEXPECTED, "MOVE answered " + status
+					+ ": the target kept changing (or stayed locked) during the write", Operation.WRITE, path, null,
+					true, null));
+		}
+		return Mono.delay(pause(attempt))
+			.then(Mono.defer(() -> attempt(fullSource, fullTarget, path, options, written, attempt + 1)));
 	}
 
 	static Duration pause(int attempt) {
 		long max = Math.min(500, 10L << Math.min(attempt, 6));
 		return Duration.ofMillis(max / 2 + ThreadLocalRandom.current().nextLong(max / 2 + 1));
+	}
+
+	/** Gives a copy a tag of its own, checked like a write's properties. */
+	private Mono<Void> newTag(String temp, String target) {
+		String tag = DavClient.randomTag();
+		return setProperties(temp, target, DavXml.proppatchTag(tag))
+			.then(Mono.defer(() -> this.client.stat(temp)))
+			.flatMap((copied) -> copied.filter((r) -> tag.equals(r.tag())).isPresent() ? Mono.<Void>empty()
+					: Mono.error(noMetadata(target, "the tag of a copy did not read back as set")));
 	}
 
 	/**
@@ -203,11 +375,12 @@ final class WebDavWriter {
 			.flatMap((found) -> found.filter(DavResource::isObject).isPresent() ? Mono.<Void>empty()
 					: Mono.error(StorageException.notFound(Operation.COPY, source)))
 			.then(Mono.defer(() -> this.client.ensureCollection(parent)))
-			.then(Mono.defer(() -> this.client.transfer("COPY", from, temp, null)))
+			.then(Mono.defer(() -> this.client.transfer("COPY", from, temp, null, false)))
 			.flatMap((status) -> (status == 201 || status == 204) ? Mono.<Void>empty()
 					: Mono.error(new DavStatusException("COPY", status, "could not copy to a temporary resource")))
-			.then(Mono.defer(() -> this.client.proppatch(temp, DavXml.proppatchTag(DavClient.randomTag()))))
-			.then(Mono.defer(() -> commit(temp, to, target, WriteOptions.defaults())))
+			.then(Mono.defer(() -> this.properties ? newTag(temp, target)
+				.onErrorResume(WebDavWriter::isUnsupported, (ex) -> Mono.empty()) : Mono.<Void>empty()))
+			.then(Mono.defer(() -> commit(temp, to, target, WriteOptions.defaults(), null)))
 			.onErrorResume((ex) -> this.client.deleteQuietly(temp, false).then(Mono.error(ex)))
 			// a hidden temporary resource left behind would keep its collection from ever being pruned
 			.doOnCancel(() -> this.client.deleteQuietly(temp, false).subscribe());

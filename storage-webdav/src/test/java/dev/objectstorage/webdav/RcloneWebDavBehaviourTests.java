@@ -1,0 +1,18 @@
+package dev.objectstorage.webdav;
+
+import dev.objectstorage.spi.StorageBackend;
+import dev.objectstorage.tck.StorageBehaviourTests;
+import dev.objectstorage.tck.TckContext;
+
+/**
+ * The whole behaviour suite against {@link RcloneWebDavServer} (see there for what this server gets wrong and
+ * what the backend makes of it), each test under its own root collection.
+ */
+class RcloneWebDavBehaviourTests extends StorageBehaviourTests {
+
+	@Override
+	protected StorageBackend createBackend(TckContext context) {
+		return new WebDavBackend(RcloneWebDavServer.get().settings(context.root()), context.bufferFactory());
+	}
+
+}
