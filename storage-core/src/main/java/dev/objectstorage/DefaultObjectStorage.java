@@ -37,10 +37,17 @@ final class DefaultObjectStorage implements ObjectStorage {
 
 	private final Capabilities capabilities;
 
+	private final boolean guessContentType;
+
 	DefaultObjectStorage(String name, StorageBackend backend) {
+		this(name, backend, true);
+	}
+
+	DefaultObjectStorage(String name, StorageBackend backend, boolean guessContentType) {
 		this.name = name;
 		this.backend = backend;
 		this.capabilities = backend.capabilities();
+		this.guessContentType = guessContentType && this.capabilities.writeWithContentType();
 	}
 
 	@Override
@@ -179,23 +186,37 @@ final class DefaultObjectStorage implements ObjectStorage {
 		return Mono.defer(() -> {
 			TrackedContent tracked = new TrackedContent(content);
 			String p;
+			WriteOptions o;
 			try {
 				p = object(path);
 				checkWriteOptions(options);
+				o = withGuessedContentType(p, options);
 			}
 			catch (StorageException ex) {
 				return tracked.discardIfUnused().then(Mono.error(ex));
 			}
 			Flux<DataBuffer> body = tracked.flux();
-			if (options.contentLength() >= 0) {
-				body = declaredLength(body, options.contentLength());
+			if (o.contentLength() >= 0) {
+				body = declaredLength(body, o.contentLength());
 			}
-			return this.backend.write(p, body, options)
+			return this.backend.write(p, body, o)
 				// a backend that fails before it subscribes to the content must not leak its buffers
 				.onErrorResume((ex) -> tracked.discardIfUnused().then(Mono.error(ex)))
 				.doOnCancel(() -> tracked.discardIfUnused().subscribe())
 				.onErrorMap((ex) -> error(ex, Operation.WRITE, p));
 		}).onErrorMap((ex) -> error(ex, Operation.WRITE, null));
+	}
+
+	/**
+	 * The options with the content type guessed from the path's extension where the caller gave
+	 * none, guessing is on and the backend stores content types.
+	 */
+	private WriteOptions withGuessedContentType(String path, WriteOptions options) {
+		if (!this.guessContentType || options.contentType() != null) {
+			return options;
+		}
+		String guessed = ContentTypes.guess(path);
+		return (guessed != null) ? options.withContentType(guessed) : options;
 	}
 
 	/**
@@ -438,6 +459,11 @@ final class DefaultObjectStorage implements ObjectStorage {
 	public Resource resource(String path) {
 		requireNonNull(path, "path");
 		return new StorageResource(this, object(path));
+	}
+
+	@Override
+	public Mono<Void> check() {
+		return Mono.defer(this.backend::check).onErrorMap((ex) -> error(ex, Operation.STAT, null));
 	}
 
 	@Override

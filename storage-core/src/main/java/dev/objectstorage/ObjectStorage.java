@@ -142,7 +142,9 @@ public interface ObjectStorage extends AutoCloseable {
 	/**
 	 * Writes an object with options (content type, metadata, conditions); see {@link #write(String, Publisher)}.
 	 * {@code ifNotExists} on an existing object, or {@code ifMatch} with a stale entity tag, fail with
-	 * {@link ErrorKind#CONDITION_NOT_MATCH} and leave the existing object untouched.
+	 * {@link ErrorKind#CONDITION_NOT_MATCH} and leave the existing object untouched. Without a content
+	 * type, one is guessed from the path's extension where the backend stores content types, unless
+	 * the storage was built with {@link Builder#guessContentType(boolean) guessContentType(false)}.
 	 * @param path the object's path
 	 * @param content the bytes; every buffer is released by this method, also on error
 	 * @param options the write options
@@ -288,6 +290,15 @@ public interface ObjectStorage extends AutoCloseable {
 	Resource resource(String path);
 
 	/**
+	 * Checks that the storage can be used: its bucket, container, collection or directory exists and
+	 * the credentials are accepted (one request where the service allows). For health checks: it
+	 * goes around the layers, so it is not retried, timed or counted in the metrics; bound it with
+	 * {@code timeout}.
+	 * @return completes if the storage can be used; otherwise a {@link StorageException} saying why
+	 */
+	Mono<Void> check();
+
+	/**
 	 * Releases the backend's resources (clients, connection pools). Data is kept.
 	 */
 	@Override
@@ -311,7 +322,24 @@ public interface ObjectStorage extends AutoCloseable {
 
 		private final List<Layer> layers = new ArrayList<>();
 
+		private boolean guessContentType = true;
+
 		Builder() {
+		}
+
+		/**
+		 * Sets whether a write without a content type gets one guessed from the path's extension
+		 * ({@code photos/a.png} is stored as {@code image/png}), with Spring's
+		 * {@code MediaTypeFactory} where spring-web is present and the JDK's file name map
+		 * otherwise. Default {@code true}. Nothing is guessed on a backend that does not store
+		 * content types ({@link Capabilities#writeWithContentType()}), nor for a name without an
+		 * extension or with an unknown one; a content type given by the caller always wins.
+		 * @param guessContentType whether to guess
+		 * @return this builder
+		 */
+		public Builder guessContentType(boolean guessContentType) {
+			this.guessContentType = guessContentType;
+			return this;
 		}
 
 		/**
@@ -375,7 +403,7 @@ public interface ObjectStorage extends AutoCloseable {
 			for (int i = this.layers.size() - 1; i >= 0; i--) {
 				stack = this.layers.get(i).apply(stack);
 			}
-			return new DefaultObjectStorage(this.name, stack);
+			return new DefaultObjectStorage(this.name, stack, this.guessContentType);
 		}
 
 	}

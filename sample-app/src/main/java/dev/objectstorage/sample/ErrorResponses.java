@@ -1,9 +1,6 @@
 package dev.objectstorage.sample;
 
-import java.time.Duration;
-
 import dev.objectstorage.ErrorKind;
-import dev.objectstorage.StorageException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -14,26 +11,13 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * Every error of the file API as an RFC 9457 problem (JSON with status, title, detail and the
- * storage error kind), never a stack trace.
+ * The sample's own errors as RFC 9457 problems (JSON with status, title, detail and the storage
+ * error kind), never a stack trace. {@link dev.objectstorage.StorageException}s need no handler
+ * here: the starter answers them (404 for a missing file, 412 for a failed condition, ...; see
+ * {@code storage.web.problem-details.enabled}).
  */
 @RestControllerAdvice
 class ErrorResponses {
-
-	@ExceptionHandler(StorageException.class)
-	ResponseEntity<ProblemDetail> storage(StorageException ex) {
-		HttpStatus status = status(ex.kind());
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
-		problem.setProperty("kind", ex.kind());
-		if (ex.path() != null) {
-			problem.setProperty("path", ex.path());
-		}
-		ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
-		if (ex.kind() == ErrorKind.RATE_LIMITED) {
-			response.header(HttpHeaders.RETRY_AFTER, String.valueOf(Duration.ofSeconds(1).toSeconds()));
-		}
-		return response.body(problem);
-	}
 
 	@ExceptionHandler(PayloadTooLargeException.class)
 	ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException ex) {
@@ -81,21 +65,6 @@ class ErrorResponses {
 		return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
 			.header(HttpHeaders.CONTENT_RANGE, "bytes */" + ex.size())
 			.body(problem);
-	}
-
-	static HttpStatus status(ErrorKind kind) {
-		return switch (kind) {
-			case NOT_FOUND -> HttpStatus.NOT_FOUND;
-			case ALREADY_EXISTS -> HttpStatus.CONFLICT;
-			case CONDITION_NOT_MATCH -> HttpStatus.PRECONDITION_FAILED;
-			case RANGE_NOT_SATISFIABLE -> HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
-			case PERMISSION_DENIED -> HttpStatus.FORBIDDEN;
-			case INVALID_INPUT -> HttpStatus.BAD_REQUEST;
-			case UNSUPPORTED -> HttpStatus.NOT_IMPLEMENTED;
-			case RATE_LIMITED -> HttpStatus.SERVICE_UNAVAILABLE;
-			case TIMEOUT -> HttpStatus.GATEWAY_TIMEOUT;
-			case CONFIG_INVALID, UNEXPECTED -> HttpStatus.INTERNAL_SERVER_ERROR;
-		};
 	}
 
 }

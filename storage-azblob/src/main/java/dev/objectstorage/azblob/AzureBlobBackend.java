@@ -269,6 +269,19 @@ public class AzureBlobBackend implements StorageBackend {
 
 	// ---------------------------------------------------------------- stat, delete
 
+	/** The container's properties: it exists and the credentials are accepted. */
+	@Override
+	public Mono<Void> check() {
+		return Mono.defer(this.container::getProperties).then().onErrorMap((ex) -> {
+			if (AzureBlobErrors.isStatus(ex, 404)) {
+				return new StorageException(ErrorKind.CONFIG_INVALID,
+						"The container '" + this.settings.container() + "' does not exist", Operation.STAT, null, null,
+						false, ex);
+			}
+			return AzureBlobErrors.map(ex, Operation.STAT, null);
+		});
+	}
+
 	@Override
 	public Mono<ObjectMetadata> stat(String path) {
 		return Mono.defer(() -> blob(path).getProperties())

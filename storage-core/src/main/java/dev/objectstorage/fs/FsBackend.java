@@ -809,6 +809,23 @@ public class FsBackend implements StorageBackend {
 
 	}
 
+	// ---------------------------------------------------------------- check
+
+	/** The root is still a directory the process may read and write. */
+	@Override
+	public Mono<Void> check() {
+		return offload(Mono.<Void>fromCallable(() -> {
+			if (!Files.isDirectory(this.root)) {
+				throw new StorageException(ErrorKind.CONFIG_INVALID, "The root directory " + this.root + " is gone");
+			}
+			if (!Files.isReadable(this.root) || !Files.isWritable(this.root)) {
+				throw new StorageException(ErrorKind.PERMISSION_DENIED,
+						"The process may not read and write the root directory " + this.root);
+			}
+			return null;
+		}));
+	}
+
 	// ---------------------------------------------------------------- stat, delete
 
 	@Override

@@ -106,6 +106,12 @@ public abstract class ForwardingBackend implements StorageBackend {
 		return this.delegate.presignWrite(path, expiresIn);
 	}
 
+	/** Goes straight to the backend: health checks are neither retried, timed nor counted by layers. */
+	@Override
+	public Mono<Void> check() {
+		return this.delegate.check();
+	}
+
 	@Override
 	public void close() {
 		this.delegate.close();

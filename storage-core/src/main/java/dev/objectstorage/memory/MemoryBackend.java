@@ -172,6 +172,11 @@ public class MemoryBackend implements StorageBackend {
 	}
 
 	@Override
+	public Mono<Void> check() {
+		return Mono.empty();
+	}
+
+	@Override
 	public Mono<ObjectMetadata> stat(String path) {
 		return Mono.fromCallable(() -> get(path, Operation.STAT).metadata);
 	}

@@ -167,6 +167,19 @@ public interface StorageBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Answers "can this storage be used?": the bucket, container, collection or directory exists
+	 * and the credentials are accepted. One request where the service allows, no retries; for health
+	 * checks, so layers do not wrap it (it is neither retried, timed nor counted: the caller bounds
+	 * it). The default stats an object that need not exist and takes "not found" as an answer.
+	 * @return completes if the storage can be used; otherwise a {@link StorageException} saying why
+	 */
+	default Mono<Void> check() {
+		return stat(".storage-health-probe").then()
+			.onErrorResume((ex) -> ex instanceof StorageException se && se.kind() == ErrorKind.NOT_FOUND,
+					(ex) -> Mono.empty());
+	}
+
+	/**
 	 * Releases what the backend holds (clients, connection pools). Does not delete any data.
 	 */
 	@Override

@@ -349,6 +349,22 @@ public class S3Backend implements StorageBackend {
 
 	// ---------------------------------------------------------------- stat, delete
 
+	/** {@code HeadBucket}: the bucket exists and the credentials are accepted. */
+	@Override
+	public Mono<Void> check() {
+		String bucket = this.settings.bucket();
+		return Mono.fromFuture(() -> this.client.headBucket((b) -> b.bucket(bucket))).then().onErrorMap((ex) -> {
+			StorageException mapped = S3Errors.map(ex, Operation.STAT, null);
+			if (mapped.kind() == ErrorKind.NOT_FOUND || mapped.kind() == ErrorKind.CONFIG_INVALID
+					&& S3Errors.isStatus(ex, 404)) {
+				return new StorageException(ErrorKind.CONFIG_INVALID, "The bucket '" + bucket + "' does not exist"
+						+ ((this.settings.endpoint() != null) ? " at " + this.settings.endpoint() : ""),
+						Operation.STAT, null, null, false, ex);
+			}
+			return mapped;
+		});
+	}
+
 	@Override
 	public Mono<ObjectMetadata> stat(String path) {
 		return Mono.fromFuture(() -> this.client.headObject((b) -> b.bucket(this.settings.bucket()).key(key(path))))

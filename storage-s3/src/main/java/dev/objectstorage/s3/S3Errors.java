@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.Operation;
 import dev.objectstorage.StorageException;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -26,7 +27,7 @@ final class S3Errors {
 	private S3Errors() {
 	}
 
-	static StorageException map(Throwable error, Operation operation, String path) {
+	static StorageException map(Throwable error, Operation operation, @Nullable String path) {
 		Throwable ex = unwrap(error);
 		if (ex instanceof StorageException se) {
 			return se;
@@ -38,6 +39,13 @@ final class S3Errors {
 			return new StorageException(ErrorKind.TIMEOUT, "S3 request timed out: " + ex.getMessage(), operation,
 					path, null, true, ex);
 		}
+		if (ex instanceof SdkClientException && String.valueOf(ex.getMessage()).startsWith("Unable to load credentials")) {
+			// the SDK's message lists every provider it tried, over a thousand characters
+			return new StorageException(ErrorKind.CONFIG_INVALID, "No AWS credentials were found: set an access key "
+					+ "in the S3 settings, or make credentials available to the AWS default chain "
+					+ "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, ~/.aws/credentials, a web identity or instance role)",
+					operation, path, null, false, ex);
+		}
 		if (ex instanceof SdkClientException || ex instanceof IOException) {
 			boolean temporary = hasCause(ex, IOException.class) || ex instanceof IOException;
 			return new StorageException(ErrorKind.UNEXPECTED, "S3 client error: " + ex.getMessage(), operation, path,
@@ -46,11 +54,12 @@ final class S3Errors {
 		return new StorageException(ErrorKind.UNEXPECTED, "Unexpected error: " + ex, operation, path, null, false, ex);
 	}
 
-	private static StorageException mapService(SdkServiceException ex, Operation operation, String path) {
+	private static StorageException mapService(SdkServiceException ex, Operation operation, @Nullable String path) {
 		int status = ex.statusCode();
 		String code = (ex instanceof AwsServiceException aws && aws.awsErrorDetails() != null)
 				? aws.awsErrorDetails().errorCode() : null;
-		String message = "S3 answered " + status + ((code != null) ? " " + code : "") + " for " + path;
+		String message = "S3 answered " + status + ((code != null) ? " " + code : "")
+				+ ((path != null) ? " for " + path : "");
 		ErrorKind kind;
 		boolean temporary = false;
 		if ("NoSuchBucket".equals(code)) {

@@ -1050,6 +1050,21 @@ public class SftpBackend implements StorageBackend {
 
 	// ---------------------------------------------------------------- stat, delete
 
+	/** Logs in (or borrows a channel) and stats the root: it must be a directory. */
+	@Override
+	public Mono<Void> check() {
+		return this.<Void>call(Operation.STAT, "", (lease) -> {
+			String root = lease.channel().root();
+			Attributes attributes = RemoteFiles.statOrNull(lease.sftp(), root);
+			if (attributes == null || !attributes.isDirectory()) {
+				throw new StorageException(ErrorKind.CONFIG_INVALID,
+						"The root directory '" + root + "' does not exist on the server", Operation.STAT, null, null,
+						false, null);
+			}
+			return null;
+		});
+	}
+
 	@Override
 	public Mono<ObjectMetadata> stat(String path) {
 		return call(Operation.STAT, path, (lease) -> {

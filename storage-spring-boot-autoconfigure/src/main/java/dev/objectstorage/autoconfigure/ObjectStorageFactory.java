@@ -43,6 +43,8 @@ public class ObjectStorageFactory {
 
 	private final DataBufferFactory bufferFactory;
 
+	private boolean guessContentType = true;
+
 	public ObjectStorageFactory(List<StorageBackendFactory> backendFactories, List<Layer> applicationLayers,
 			StorageMetricsRecorders recorders, StorageMetricsRegistry metricsRegistry, DataBufferFactory bufferFactory) {
 		backendFactories.forEach((factory) -> this.backendFactories.putIfAbsent(factory.type(), factory));
@@ -50,6 +52,16 @@ public class ObjectStorageFactory {
 		this.recorders = recorders;
 		this.metricsRegistry = metricsRegistry;
 		this.bufferFactory = bufferFactory;
+	}
+
+	/**
+	 * Sets whether the storages built here guess the content type of a write without one from the
+	 * path's extension (see {@link ObjectStorage.Builder#guessContentType(boolean)}). Default
+	 * {@code true}.
+	 * @param guessContentType whether to guess
+	 */
+	public void setGuessContentType(boolean guessContentType) {
+		this.guessContentType = guessContentType;
 	}
 
 	/**
@@ -78,6 +90,7 @@ public class ObjectStorageFactory {
 				.name(storage.name())
 				.backend(backend)
 				.layers(layers(storage))
+				.guessContentType(this.guessContentType)
 				.build();
 			logger.info("Object storage '" + storage.name() + "' (" + built.scheme() + ") at " + built.location());
 			return built;

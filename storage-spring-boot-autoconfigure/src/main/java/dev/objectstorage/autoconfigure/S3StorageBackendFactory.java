@@ -36,7 +36,22 @@ class S3StorageBackendFactory implements StorageBackendFactory {
 	@Override
 	public StorageBackend create(StorageDefinition storage, DataBufferFactory bufferFactory) {
 		S3Settings settings = settings(storage);
-		S3AsyncClientBuilder builder = S3Backend.clientBuilder(settings);
+		S3AsyncClientBuilder builder;
+		try {
+			builder = S3Backend.clientBuilder(settings);
+		}
+		catch (StorageException ex) {
+			if (ex.kind() != ErrorKind.CONFIG_INVALID) {
+				throw ex;
+			}
+			// the region is the one setting the SDK must find at start-up
+			String region = storage.property("s3.region");
+			throw new InvalidStorageConfigurationException(region,
+					"No AWS region is set for s3 storage '" + storage.name() + "', and none was found in the environment.",
+					"Set " + region + " (for example eu-west-1), or the AWS_REGION environment variable, or a region "
+							+ "in ~/.aws/config.",
+					ex);
+		}
 		this.customizers.forEach((customizer) -> customizer.customize(storage.name(), builder));
 		return new S3Backend(settings, builder.build(), bufferFactory, true);
 	}
@@ -50,6 +65,17 @@ class S3StorageBackendFactory implements StorageBackendFactory {
 		}
 		S3ConnectionDetails connection = (this.connectionDetails != null) ? this.connectionDetails
 				: new PropertiesS3ConnectionDetails(s3);
+		URI endpoint = connection.getEndpoint();
+		if (endpoint != null && (endpoint.getScheme() == null
+				|| !(endpoint.getScheme().equalsIgnoreCase("http") || endpoint.getScheme().equalsIgnoreCase("https"))
+				|| endpoint.getHost() == null)) {
+			String property = storage.property("s3.endpoint");
+			throw new InvalidStorageConfigurationException(property,
+					"The endpoint of s3 storage '" + storage.name() + "' is not an http(s) URL with a host.",
+					"Set " + property + " to the service's URL, for example http://127.0.0.1:9000 or "
+							+ "https://s3.eu-west-1.amazonaws.com, or leave it unset for AWS S3.",
+					null);
+		}
 		long partSize = s3.getPartSize().toBytes();
 		try {
 			return new S3Settings(s3.getBucket(), s3.getPrefix(), connection.getRegion(), connection.getEndpoint(),

@@ -26,7 +26,9 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * Auto-configuration of object storage: one {@link ObjectStorage} bean per storage configured under
  * {@code storage.*} (an in-memory one, with a warning, when nothing is configured), each with the
  * layers its properties ask for, the application's own {@link Layer} beans, and Micrometer meters
- * when Micrometer is present. Every bean here backs off when the application defines its own.
+ * when Micrometer is present. Every bean here backs off when the application defines its own; the
+ * application's own {@link ObjectStorage} beans add to the configured ones, and one named like a
+ * configured storage ({@code <name>} or {@code <name>ObjectStorage}) replaces it.
  */
 @AutoConfiguration(afterName = {
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
@@ -45,10 +47,12 @@ public final class StorageAutoConfiguration {
 	@ConditionalOnMissingBean
 	ObjectStorageFactory objectStorageFactory(ObjectProvider<StorageBackendFactory> backendFactories,
 			ObjectProvider<Layer> layers, ObjectProvider<StorageMetricsRecorders> recorders,
-			StorageMetricsRegistry metricsRegistry) {
-		return new ObjectStorageFactory(backendFactories.orderedStream().toList(), layers.orderedStream().toList(),
-				recorders.getIfAvailable(() -> (name) -> List.of()), metricsRegistry,
+			StorageMetricsRegistry metricsRegistry, StorageProperties properties) {
+		ObjectStorageFactory factory = new ObjectStorageFactory(backendFactories.orderedStream().toList(),
+				layers.orderedStream().toList(), recorders.getIfAvailable(() -> (name) -> List.of()), metricsRegistry,
 				DefaultDataBufferFactory.sharedInstance);
+		factory.setGuessContentType(properties.isGuessContentType());
+		return factory;
 	}
 
 	@Bean
@@ -68,8 +72,12 @@ public final class StorageAutoConfiguration {
 		return new StorageProtocolResolver();
 	}
 
+	/**
+	 * The configured storages. The application's own {@link ObjectStorage} beans add to them; one
+	 * named {@code <name>} or {@code <name>ObjectStorage} replaces the configured storage
+	 * {@code <name>} (see {@link StorageBeanRegistrar}).
+	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingBean(ObjectStorage.class)
 	@Import(StorageBeanRegistrar.class)
 	static class ObjectStorageBeansConfiguration {
 

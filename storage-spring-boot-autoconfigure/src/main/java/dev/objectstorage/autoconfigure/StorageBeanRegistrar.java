@@ -1,6 +1,9 @@
 package dev.objectstorage.autoconfigure;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import dev.objectstorage.ObjectStorage;
 import org.apache.commons.logging.Log;
@@ -8,6 +11,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -23,6 +27,12 @@ import org.springframework.core.type.AnnotationMetadata;
  * the configuration ({@code storage.instances.*}), so the beans are registered here rather than
  * declared with {@code @Bean} methods. Each bean is named {@code <name>ObjectStorage}, carries the
  * qualifier {@code <name>}, and the primary one is marked primary.
+ * <p>
+ * The application's own {@link ObjectStorage} beans add to the configured ones, except that a bean
+ * named {@code <name>} or {@code <name>ObjectStorage} replaces the configured storage
+ * {@code <name>} (it is then primary only if the application marks it so). The in-memory storage
+ * that stands in when nothing is configured is registered only if the application defines no
+ * {@link ObjectStorage} bean of its own.
  */
 class StorageBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
@@ -48,11 +58,20 @@ class StorageBeanRegistrar implements ImportBeanDefinitionRegistrar, Environment
 			.bind(StorageProperties.PREFIX, StorageProperties.class)
 			.orElseGet(StorageProperties::new);
 		List<StorageDefinition> storages = StorageDefinitions.from(properties);
-		if (properties.getType() == null && properties.getInstances().isEmpty()) {
+		Set<String> own = ownStorageBeans(registry);
+		boolean nothingConfigured = properties.getType() == null && properties.getInstances().isEmpty();
+		if (nothingConfigured && !own.isEmpty()) {
+			return;
+		}
+		if (nothingConfigured) {
 			logger.warn("No object storage is configured (storage.type): using an in-memory storage named 'default'. "
 					+ "Its data is lost when the application stops. Set storage.type (fs, s3, ...) to keep it.");
 		}
 		for (StorageDefinition storage : storages) {
+			if (own.contains(storage.name()) || own.contains(beanName(storage.name()))) {
+				logger.debug("Storage '" + storage.name() + "' is replaced by the application's own ObjectStorage bean");
+				continue;
+			}
 			RootBeanDefinition definition = new RootBeanDefinition(ObjectStorage.class);
 			definition.setInstanceSupplier(
 					() -> this.beanFactory.getBean(ObjectStorageFactory.class).create(storage));
@@ -61,6 +80,13 @@ class StorageBeanRegistrar implements ImportBeanDefinitionRegistrar, Environment
 			definition.setDestroyMethodName("close");
 			registry.registerBeanDefinition(beanName(storage.name()), definition);
 		}
+	}
+
+	private static Set<String> ownStorageBeans(BeanDefinitionRegistry registry) {
+		if (registry instanceof ListableBeanFactory beans) {
+			return new HashSet<>(Arrays.asList(beans.getBeanNamesForType(ObjectStorage.class, true, false)));
+		}
+		return Set.of();
 	}
 
 	static String beanName(String storageName) {

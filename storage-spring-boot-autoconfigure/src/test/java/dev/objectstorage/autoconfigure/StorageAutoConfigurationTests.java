@@ -158,13 +158,92 @@ class StorageAutoConfigurationTests {
 	}
 
 	@Test
-	void aUserDefinedStorageTakesPrecedence() {
+	void aUserDefinedStorageAddsToTheConfiguredOnes() {
 		ObjectStorage mine = ObjectStorage.builder().name("mine").backend(new dev.objectstorage.memory.MemoryBackend()).build();
 		this.contextRunner.withPropertyValues("storage.type=memory")
-			.withBean(ObjectStorage.class, () -> mine)
+			.withBean("mine", ObjectStorage.class, () -> mine)
+			.run((context) -> {
+				assertThat(context.getBeansOfType(ObjectStorage.class)).containsOnlyKeys("mine", "defaultObjectStorage");
+				assertThat(context.getBean(ObjectStorage.class).name()).isEqualTo("default");
+				assertThat(context.getBean("mine")).isSameAs(mine);
+			});
+	}
+
+	@Test
+	void aUserDefinedStorageNamedLikeAConfiguredOneReplacesIt() {
+		ObjectStorage mine = ObjectStorage.builder().name("photos").backend(new dev.objectstorage.memory.MemoryBackend()).build();
+		this.contextRunner
+			.withPropertyValues("storage.instances.photos.type=fs",
+					"storage.instances.photos.fs.root=" + this.temp.resolve("photos"), "storage.instances.cache.type=memory",
+					"storage.primary=cache")
+			.withBean("photos", ObjectStorage.class, () -> mine)
+			.run((context) -> {
+				assertThat(context.getBeansOfType(ObjectStorage.class)).containsOnlyKeys("photos", "cacheObjectStorage");
+				assertThat(context.getBean("photos")).isSameAs(mine);
+				assertThat(context.getBean(ObjectStorage.class).name()).isEqualTo("cache");
+			});
+		this.contextRunner.withPropertyValues("storage.type=memory")
+			.withBean("defaultObjectStorage", ObjectStorage.class, () -> mine)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(ObjectStorage.class);
 				assertThat(context.getBean(ObjectStorage.class)).isSameAs(mine);
+			});
+	}
+
+	@Test
+	void storagesFromTheApplicationsBeanMethodsFollowTheSameRule() {
+		this.contextRunner
+			.withPropertyValues("storage.instances.photos.type=memory", "storage.instances.cache.type=memory",
+					"storage.primary=cache")
+			.withUserConfiguration(OwnStorages.class)
+			.run((context) -> {
+				assertThat(context.getBeansOfType(ObjectStorage.class)).containsOnlyKeys("photos", "archive",
+						"cacheObjectStorage");
+				assertThat(context.getBean("photos")).isSameAs(context.getBean(OwnStorages.class).photos);
+				assertThat(context.getBean(ObjectStorage.class).name()).isEqualTo("cache");
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnStorages {
+
+		final ObjectStorage photos = ObjectStorage.builder().name("photos")
+			.backend(new dev.objectstorage.memory.MemoryBackend()).build();
+
+		@Bean
+		ObjectStorage photos() {
+			return this.photos;
+		}
+
+		@Bean
+		ObjectStorage archive() {
+			return ObjectStorage.builder().name("archive").backend(new dev.objectstorage.memory.MemoryBackend()).build();
+		}
+
+	}
+
+	@Test
+	void aUserDefinedStorageStandsInForTheInMemoryFallback(CapturedOutput output) {
+		ObjectStorage mine = ObjectStorage.builder().name("mine").backend(new dev.objectstorage.memory.MemoryBackend()).build();
+		this.contextRunner.withBean("mine", ObjectStorage.class, () -> mine).run((context) -> {
+			assertThat(context).hasSingleBean(ObjectStorage.class);
+			assertThat(context.getBean(ObjectStorage.class)).isSameAs(mine);
+			assertThat(output).doesNotContain("No object storage is configured");
+		});
+	}
+
+	@Test
+	void contentTypesAreGuessedUnlessSwitchedOff() {
+		this.contextRunner.withPropertyValues("storage.type=memory").run((context) -> {
+			ObjectStorage storage = context.getBean(ObjectStorage.class);
+			storage.write("a.png", new byte[] { 1 }).block(TIMEOUT);
+			assertThat(storage.stat("a.png").block(TIMEOUT).contentType()).isEqualTo("image/png");
+		});
+		this.contextRunner.withPropertyValues("storage.type=memory", "storage.guess-content-type=false")
+			.run((context) -> {
+				ObjectStorage storage = context.getBean(ObjectStorage.class);
+				storage.write("a.png", new byte[] { 1 }).block(TIMEOUT);
+				assertThat(storage.stat("a.png").block(TIMEOUT).contentType()).isNull();
 			});
 	}
 

@@ -457,6 +457,21 @@ public class WebDavBackend implements StorageBackend {
 
 	// ---------------------------------------------------------------- stat, delete
 
+	/**
+	 * {@code PROPFIND Depth: 0} of the base URL: it is a collection and the credentials are accepted
+	 * (the root collection under it is created by the first write).
+	 */
+	@Override
+	public Mono<Void> check() {
+		return this.client.stat("").flatMap((found) -> {
+			if (found.isPresent() && found.get().collection()) {
+				return Mono.<Void>empty();
+			}
+			return Mono.<Void>error(new StorageException(ErrorKind.CONFIG_INVALID,
+					"The base URL is not a collection on the server", Operation.STAT, null, null, false, null));
+		}).onErrorMap((ex) -> WebDavErrors.map(ex, Operation.STAT, null));
+	}
+
 	@Override
 	public Mono<ObjectMetadata> stat(String path) {
 		return this.client.stat(this.client.full(path))

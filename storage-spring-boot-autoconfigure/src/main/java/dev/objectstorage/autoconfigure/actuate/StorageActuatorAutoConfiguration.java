@@ -50,7 +50,7 @@ public final class StorageActuatorAutoConfiguration {
 		ReactiveHealthContributor storageHealthContributor(ObjectProvider<ObjectStorage> storages,
 				Environment environment) {
 			Duration timeout = environment.getProperty("management.health.storage.timeout", Duration.class,
-					Duration.ofSeconds(5));
+					StorageHealthIndicator.DEFAULT_TIMEOUT);
 			Map<String, ObjectStorage> byName = new LinkedHashMap<>();
 			storages.orderedStream().forEach((storage) -> byName.put(storage.name(), storage));
 			return CompositeReactiveHealthContributor.fromMap(byName,

@@ -137,8 +137,9 @@ public class StorageEndpoint {
 	 * @param retries attempts that failed with a temporary error and were retried, by error kind
 	 * @param cancellations operations cancelled by their subscriber
 	 * @param bytes bytes transferred (reads and writes)
-	 * @param throughput bytes per second
-	 * @param latency latency percentiles in milliseconds
+	 * @param throughput bytes per second ({@code bytesPerSecondLastMinute}, {@code bytesPerSecondSinceStart})
+	 * @param latency latency percentiles in milliseconds ({@code p50Millis}, {@code p95Millis},
+	 * {@code p99Millis})
 	 */
 	public record OperationDescriptor(long count, long successes, Map<ErrorKind, Long> errors,
 			Map<ErrorKind, Long> retries, long cancellations,
@@ -154,22 +155,24 @@ public class StorageEndpoint {
 	}
 
 	/**
-	 * Bytes per second.
+	 * Throughput in bytes per second; each field names its unit.
 	 *
-	 * @param lastMinute over the last minute (or since start, if shorter)
-	 * @param sinceStart since the storage was created
+	 * @param bytesPerSecondLastMinute bytes per second over the last minute (or since start, if
+	 * shorter)
+	 * @param bytesPerSecondSinceStart bytes per second since the storage was created
 	 */
-	public record Throughput(double lastMinute, double sinceStart) {
+	public record Throughput(double bytesPerSecondLastMinute, double bytesPerSecondSinceStart) {
 	}
 
 	/**
-	 * Latency percentiles in milliseconds, over roughly the last one to two minutes.
+	 * Latency percentiles in milliseconds, over roughly the last one to two minutes; each field
+	 * names its unit.
 	 *
-	 * @param p50 the median
-	 * @param p95 the 95th percentile
-	 * @param p99 the 99th percentile
+	 * @param p50Millis the median, in milliseconds
+	 * @param p95Millis the 95th percentile, in milliseconds
+	 * @param p99Millis the 99th percentile, in milliseconds
 	 */
-	public record Latency(double p50, double p95, double p99) {
+	public record Latency(double p50Millis, double p95Millis, double p99Millis) {
 	}
 
 }

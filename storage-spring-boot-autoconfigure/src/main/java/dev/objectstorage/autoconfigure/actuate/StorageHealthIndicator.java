@@ -12,13 +12,21 @@ import org.springframework.boot.health.contributor.AbstractReactiveHealthIndicat
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Health of one storage: a cheap probe (a {@code stat} of an object that need not exist) within a
- * timeout. UP when the service answers (found or not found); DOWN, with the error kind, when it
- * refuses (wrong credentials), fails or does not answer in time.
+ * Health of one storage: {@link ObjectStorage#check()}, the question that really answers "can this
+ * storage be used" (S3 {@code HeadBucket}, the Azure container's properties, a WebDAV
+ * {@code PROPFIND} of the root collection, an SFTP stat of the root, the fs root's permissions),
+ * within {@code management.health.storage.timeout} (default {@value #DEFAULT_TIMEOUT_SECONDS} s).
+ * The check goes around the storage's layers: one attempt, no retries, its own timeout, and it is
+ * not counted in the operation metrics. DOWN with the error kind and a short reason when the
+ * bucket, container or root is missing ({@code CONFIG_INVALID}), the credentials are refused
+ * ({@code PERMISSION_DENIED}), the service fails or does not answer in time ({@code TIMEOUT}).
  */
 public class StorageHealthIndicator extends AbstractReactiveHealthIndicator {
 
-	static final String PROBE_PATH = ".storage-health-probe";
+	static final long DEFAULT_TIMEOUT_SECONDS = 2;
+
+	/** The default health timeout: below a typical Kubernetes probe timeout of a few seconds. */
+	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
 
 	private final ObjectStorage storage;
 
@@ -33,9 +41,9 @@ public class StorageHealthIndicator extends AbstractReactiveHealthIndicator {
 	@Override
 	protected Mono<Health> doHealthCheck(Health.Builder builder) {
 		builder.withDetail("scheme", this.storage.scheme()).withDetail("location", this.storage.location());
-		return this.storage.exists(PROBE_PATH)
+		return this.storage.check()
 			.timeout(this.timeout)
-			.map((exists) -> builder.up().build())
+			.then(Mono.fromSupplier(() -> builder.up().build()))
 			.onErrorResume((ex) -> {
 				ErrorKind kind = (ex instanceof StorageException se) ? se.kind()
 						: (ex instanceof TimeoutException) ? ErrorKind.TIMEOUT : ErrorKind.UNEXPECTED;
