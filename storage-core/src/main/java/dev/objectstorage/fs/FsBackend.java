@@ -303,7 +303,7 @@ public class FsBackend implements StorageBackend {
 			throw ex;
 		}
 		try {
-			FsMetadata.Stored stored = this.xattrs ? FsMetadata.read(file) : FsMetadata.NONE;
+			FsMetadata.Stored stored = storedMetadata(file, before);
 			BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
 			long size = channel.size();
 			if (!Objects.equals(before.fileKey(), after.fileKey()) || !after.isRegularFile()
@@ -839,8 +839,45 @@ public class FsBackend implements StorageBackend {
 		if (!attributes.isRegularFile()) {
 			throw StorageException.notFound(Operation.STAT, path);
 		}
-		return metadata(path, attributes, this.xattrs ? FsMetadata.read(file) : FsMetadata.NONE);
+		return metadata(path, attributes, storedMetadata(file, attributes));
 	}
+
+	/**
+	 * The stored metadata of a file, from a cache keyed by the file's identity, modification time and
+	 * size: reading the extended attribute costs about 5 us (the JDK opens the file for it), more than
+	 * the rest of opening a small file. The backend never changes the attribute of a published file (a
+	 * write or copy sets it on a new file, then moves that into place, so a new version is a new file),
+	 * so an entry can only go stale if the same file keeps its modification time and size while another
+	 * program rewrites the attribute.
+	 */
+	FsMetadata.Stored storedMetadata(Path file, BasicFileAttributes attributes) throws IOException {
+		if (!this.xattrs) {
+			return FsMetadata.NONE;
+		}
+		Object fileKey = attributes.fileKey();
+		if (fileKey == null) {
+			return FsMetadata.read(file);
+		}
+		MetadataKey key = new MetadataKey(fileKey, attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+				attributes.size());
+		FsMetadata.Stored cached = this.metadataCache.get(key);
+		if (cached != null) {
+			return cached;
+		}
+		FsMetadata.Stored stored = FsMetadata.read(file);
+		if (this.metadataCache.size() >= METADATA_CACHE_SIZE) {
+			this.metadataCache.clear(); // bounded: simpler than LRU, and a miss costs one attribute read
+		}
+		this.metadataCache.put(key, stored);
+		return stored;
+	}
+
+	private record MetadataKey(Object fileKey, long modifiedNanos, long size) {
+	}
+
+	private static final int METADATA_CACHE_SIZE = 10_000;
+
+	private final java.util.concurrent.ConcurrentHashMap<MetadataKey, FsMetadata.Stored> metadataCache = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private static ObjectMetadata metadata(String path, BasicFileAttributes attributes, FsMetadata.Stored stored) {
 		return new ObjectMetadata(path, attributes.size(), etag(attributes, stored),

@@ -97,7 +97,7 @@ final class FsLister implements Iterator<ObjectEntry> {
 			return FsMetadata.NONE;
 		}
 		try {
-			return FsMetadata.read(child.file);
+			return this.backend.storedMetadata(child.file, child.attributes);
 		}
 		catch (IOException ex) {
 			return FsMetadata.NONE; // deleted meanwhile: still list what we saw
