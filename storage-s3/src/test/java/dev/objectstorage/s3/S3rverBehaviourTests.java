@@ -5,6 +5,8 @@ import dev.objectstorage.tck.StorageBehaviourTests;
 import dev.objectstorage.tck.TckContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
@@ -28,6 +30,26 @@ class S3rverBehaviourTests extends StorageBehaviourTests {
 		if (client != null) {
 			client.close();
 		}
+	}
+
+	/**
+	 * Not run on s3rver: it writes an overwritten object in place ({@code fs.createWriteStream} on
+	 * the object's own file, lib/stores/filesystem.js), so a GET in flight reads the truncated and
+	 * rewritten file: its body stalls short of its {@code Content-Length} or mixes the two versions
+	 * under the first one's headers (both seen here). No client can tell; the README says so for
+	 * services of this kind.
+	 */
+	@Override
+	@Test
+	@Disabled("s3rver overwrites objects in place: a read in flight during an overwrite stalls or mixes versions")
+	public void readDuringOverwriteSeesOneVersion() {
+	}
+
+	/** Not run on s3rver, for the same reason as {@link #readDuringOverwriteSeesOneVersion()}. */
+	@Override
+	@Test
+	@Disabled("s3rver overwrites objects in place: a read in flight during an overwrite stalls or mixes versions")
+	public void openIsPinnedToOneVersion() {
 	}
 
 	@Override
