@@ -992,7 +992,25 @@ public class SftpBackend implements StorageBackend {
 				this.handle = null;
 				h.close();
 			}
-			return this.sftp.lstat(this.path);
+			// rclone serve sftp (its VFS) may not show a file just closed for a moment under concurrent
+			// writes: look again a few times before the write fails (it fails loudly if the file is gone)
+			for (int attempt = 1;; attempt++) {
+				try {
+					return this.sftp.lstat(this.path);
+				}
+				catch (SftpException ex) {
+					if (attempt >= 10 || !SftpErrors.isNotFound(ex)) {
+						throw ex;
+					}
+					try {
+						Thread.sleep(20L * attempt); // on the backend's own blocking scheduler
+					}
+					catch (InterruptedException interrupted) {
+						Thread.currentThread().interrupt();
+						throw ex;
+					}
+				}
+			}
 		}
 
 		/**
