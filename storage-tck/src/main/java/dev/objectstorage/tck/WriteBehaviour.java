@@ -264,7 +264,12 @@ public interface WriteBehaviour extends StorageTck {
 			Throwable error = catchThrowable(() -> storage().write("write/conditional-shared.bin",
 					Flux.fromIterable(shared), options).block(TIMEOUT));
 			assertThat(error).isInstanceOf(StorageException.class);
-			assertThat(((StorageException) error).kind()).isEqualTo(ErrorKind.CONDITION_NOT_MATCH);
+			StorageException failed = (StorageException) error;
+			// a server may answer a failed condition before the body is sent and close the connection
+			// (S3Proxy does, sometimes), which the client sees as a broken upload: a temporary error is
+			// honest then; what matters here is that no buffer is released twice and the object is kept
+			assertThat(failed.kind() == ErrorKind.CONDITION_NOT_MATCH || failed.isTemporary())
+				.as("kind of %s", failed).isTrue();
 			for (DataBuffer buffer : shared) {
 				assertThat(((org.springframework.core.io.buffer.PooledDataBuffer) buffer).isAllocated())
 					.as("the write released a buffer it did not own").isTrue();
