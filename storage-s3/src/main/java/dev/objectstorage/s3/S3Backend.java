@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -327,10 +328,39 @@ public class S3Backend implements StorageBackend {
 	@Override
 	public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
 		Mono<ObjectMetadata> write = this.writer.write(path, key(path), content, options);
-		if (options.ifNotExists() || options.ifMatch() != null) {
+		boolean conditional = options.ifNotExists() || options.ifMatch() != null;
+		if (conditional) {
 			write = checkConditionalWrites(path, options).then(write);
 		}
-		return write.onErrorMap((ex) -> S3Errors.map(ex, Operation.WRITE, path));
+		Mono<ObjectMetadata> mapped = write.onErrorMap((ex) -> S3Errors.map(ex, Operation.WRITE, path));
+		return conditional ? mapped.onErrorResume(S3Backend::brokenConnection, (ex) -> conditionFailed(path, options, ex))
+				: mapped;
+	}
+
+	private static boolean brokenConnection(Throwable ex) {
+		return ex instanceof StorageException se && se.kind() == ErrorKind.UNEXPECTED && se.isTemporary();
+	}
+
+	/**
+	 * A conditional write whose connection broke: some servers (S3Proxy) answer a failed condition as
+	 * soon as they have the headers and close the connection while the body is still on its way, so
+	 * the client sees a broken upload instead of the 412. The object tells which it was: where the
+	 * condition fails against it now, the write fails with CONDITION_NOT_MATCH (in the rare case of a
+	 * connection broken after the server stored this very body, the object is the caller's, and a
+	 * retry would be refused the same way); otherwise the temporary error stands.
+	 */
+	private Mono<ObjectMetadata> conditionFailed(String path, WriteOptions options, Throwable error) {
+		return stat(path).map(Optional::of)
+			.onErrorResume((ex) -> ex instanceof StorageException se && se.kind() == ErrorKind.NOT_FOUND,
+					(ex) -> Mono.just(Optional.empty()))
+			.flatMap((current) -> {
+				boolean failed = (options.ifNotExists() && current.isPresent()) || (options.ifMatch() != null
+						&& (current.isEmpty() || !Etags.matches(options.ifMatch(), current.get().etag())));
+				return Mono.<ObjectMetadata>error(failed ? StorageException.conditionNotMatch(Operation.WRITE, path,
+						(options.ifNotExists() ? "ifNotExists: the object exists" : "ifMatch")) : error);
+			})
+			.onErrorMap((ex) -> ex != error && !(ex instanceof StorageException se
+					&& se.kind() == ErrorKind.CONDITION_NOT_MATCH), (ex) -> error);
 	}
 
 	/**
