@@ -188,6 +188,66 @@ final class RemoteFiles {
 		}
 	}
 
+	/**
+	 * {@link #renameReplacing} for a write's own temporary file, which nobody else renames or
+	 * removes: where the server answers that it does not exist while it does (rclone's
+	 * {@code serve sftp} may, for a file closed a moment ago while other files of the directory are
+	 * written), the rename is tried again, up to 10 times with 20 ms more pause each (on the
+	 * backend's blocking scheduler). A failure names the step, so that a report says which request
+	 * the server refused.
+	 */
+	static void publishRenaming(SftpConnector.Channel channel, String source, String target) throws IOException {
+		for (int attempt = 1;; attempt++) {
+			try {
+				renameReplacing(channel, source, target);
+				return;
+			}
+			catch (SftpException ex) {
+				if (attempt >= 10 || !SftpErrors.isNotFound(ex) || lstatOrNull(channel.sftp, source) == null) {
+					SftpException named = new SftpException(ex.getStatus(),
+							"renaming the written temporary file " + name(source) + " into place: " + ex.getMessage());
+					named.initCause(ex);
+					throw named;
+				}
+				pause(attempt, ex);
+			}
+		}
+	}
+
+	/**
+	 * Writes a new small file whole, next to a file of the same write that exists: a
+	 * {@code NO_SUCH_FILE} answer can only be the server's momentary blindness (see
+	 * {@link #publishRenaming}), so the write is tried again, up to 10 times.
+	 */
+	static void writeNewFileNextToOwn(SftpClient sftp, String path, byte[] bytes) throws IOException {
+		for (int attempt = 1;; attempt++) {
+			try {
+				writeNewFile(sftp, path, bytes);
+				return;
+			}
+			catch (SftpException ex) {
+				if (attempt >= 10 || !SftpErrors.isNotFound(ex)) {
+					SftpException named = new SftpException(ex.getStatus(),
+							"writing the temporary file " + name(path) + ": " + ex.getMessage());
+					named.initCause(ex);
+					throw named;
+				}
+				removeQuietly(sftp, path);
+				pause(attempt, ex);
+			}
+		}
+	}
+
+	private static void pause(int attempt, SftpException ex) throws SftpException {
+		try {
+			Thread.sleep(20L * attempt);
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+			throw ex;
+		}
+	}
+
 	/** The parent of an absolute path ({@code /} for a top-level one). */
 	static String parent(String path) {
 		int slash = path.lastIndexOf('/');

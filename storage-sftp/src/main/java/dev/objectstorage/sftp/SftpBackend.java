@@ -534,11 +534,11 @@ public class SftpBackend implements StorageBackend {
 				SidecarBackup old = null;
 				if (sidecar != null) {
 					old = (current != null) ? SidecarBackup.keep(this, lease, file) : SidecarBackup.none(file);
-					RemoteFiles.renameReplacing(lease.channel(), sidecar.path, SftpMetadata.sidecarOf(file));
+					RemoteFiles.publishRenaming(lease.channel(), sidecar.path, SftpMetadata.sidecarOf(file));
 					sidecar.published = true;
 				}
 				try {
-					RemoteFiles.renameReplacing(lease.channel(), temp.path, file);
+					RemoteFiles.publishRenaming(lease.channel(), temp.path, file);
 				}
 				catch (IOException | RuntimeException ex) {
 					if (old != null) {
@@ -549,7 +549,7 @@ public class SftpBackend implements StorageBackend {
 				temp.published = true;
 			}
 			if (sidecar != null && !sidecar.published) {
-				RemoteFiles.renameReplacing(lease.channel(), sidecar.path, SftpMetadata.sidecarOf(file));
+				RemoteFiles.publishRenaming(lease.channel(), sidecar.path, SftpMetadata.sidecarOf(file));
 				sidecar.published = true;
 			}
 			return new ObjectMetadata(path, size, SftpMetadata.etag(size, mtime, this.settings.metadata() ? stored.tag() : null),
@@ -952,7 +952,7 @@ public class SftpBackend implements StorageBackend {
 			String path = RemoteFiles.parent(file) + "/" + SftpMetadata.newTempName();
 			TempFile temp = new TempFile(lease.sftp(), path, null, null, null);
 			lease.onRelease(temp::cleanUp);
-			RemoteFiles.writeNewFile(lease.sftp(), path, bytes);
+			RemoteFiles.writeNewFileNextToOwn(lease.sftp(), path, bytes);
 			return temp;
 		}
 
