@@ -41,6 +41,8 @@ public final class MetricsLayer implements Layer {
 
 	private final List<MetricsRecorder> recorders;
 
+	private final MetricsHistory history = new MetricsHistory();
+
 	public MetricsLayer(MetricsRecorder... recorders) {
 		for (Operation operation : Operation.values()) {
 			this.operations.put(operation, new OperationMetrics(operation));
@@ -67,6 +69,16 @@ public final class MetricsLayer implements Layer {
 			snapshots.add(metrics.snapshot());
 		}
 		return snapshots;
+	}
+
+	/**
+	 * The storage's recent past, second by second: bytes read and written, operations and errors
+	 * per second over the last {@value MetricsHistory#SECONDS} seconds, latency percentiles per
+	 * {@value MetricsHistory#LATENCY_INTERVAL_SECONDS} seconds.
+	 * @return a copy of the history
+	 */
+	public MetricsHistory.Snapshot history() {
+		return this.history.snapshot();
 	}
 
 	@Override
@@ -109,7 +121,9 @@ public final class MetricsLayer implements Layer {
 	}
 
 	private void ended(Operation operation, long startNanos, SignalType signal, Throwable error) {
-		long nanos = System.nanoTime() - startNanos;
+		long now = this.history.now();
+		long nanos = now - startNanos;
+		this.history.ended(nanos, error != null, now);
 		OperationMetrics metrics = this.operations.get(operation);
 		String outcome;
 		if (error != null) {
@@ -131,7 +145,14 @@ public final class MetricsLayer implements Layer {
 	}
 
 	private void transferred(Operation operation, long bytes) {
-		this.operations.get(operation).bytes(bytes);
+		long now = this.history.now();
+		this.operations.get(operation).bytes(bytes, now);
+		if (operation == Operation.READ) {
+			this.history.read(bytes, now);
+		}
+		else {
+			this.history.written(bytes, now);
+		}
 		for (MetricsRecorder recorder : this.recorders) {
 			recorder.bytes(operation, bytes);
 		}

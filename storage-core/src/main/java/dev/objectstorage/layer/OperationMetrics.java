@@ -76,9 +76,14 @@ public final class OperationMetrics {
 		this.latency.record(nanos);
 	}
 
-	void bytes(long n) {
+	/**
+	 * Bytes went through.
+	 * @param n how many
+	 * @param now {@link System#nanoTime()}, taken by the caller
+	 */
+	void bytes(long n, long now) {
 		this.bytes.add(n);
-		long second = (System.nanoTime() - this.startNanos) / 1_000_000_000L;
+		long second = (now - this.startNanos) / 1_000_000_000L;
 		int slot = (int) (second % WINDOW_SECONDS);
 		long stamp = this.windowSecond.get(slot);
 		if (stamp != second) {
@@ -163,7 +168,7 @@ public final class OperationMetrics {
 
 		private static final int SUB_BUCKETS = 8;
 
-		private static final int BUCKETS = 37 * SUB_BUCKETS;
+		static final int BUCKETS = 37 * SUB_BUCKETS;
 
 		private static final long GENERATION_NANOS = 60_000_000_000L;
 
@@ -216,13 +221,24 @@ public final class OperationMetrics {
 				merged[i] = a.get(i) + b.get(i);
 				total += merged[i];
 			}
+			return percentileMillis(merged, total, quantile);
+		}
+
+		/**
+		 * A percentile of counts in these buckets.
+		 * @param counts the count of each bucket
+		 * @param total the sum of the counts
+		 * @param quantile the percentile as a fraction, such as 0.99
+		 * @return the upper bound of the bucket holding it, in milliseconds; 0 if there are no counts
+		 */
+		static double percentileMillis(long[] counts, long total, double quantile) {
 			if (total == 0) {
 				return 0;
 			}
 			long rank = (long) Math.ceil(quantile * total);
 			long seen = 0;
 			for (int i = 0; i < BUCKETS; i++) {
-				seen += merged[i];
+				seen += counts[i];
 				if (seen >= rank) {
 					return upperMicros(i) / 1000.0;
 				}

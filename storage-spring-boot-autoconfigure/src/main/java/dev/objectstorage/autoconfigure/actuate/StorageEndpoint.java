@@ -1,5 +1,6 @@
 package dev.objectstorage.autoconfigure.actuate;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.Operation;
 import dev.objectstorage.autoconfigure.StorageMetricsRegistry;
+import dev.objectstorage.layer.MetricsHistory;
 import dev.objectstorage.layer.MetricsLayer;
 import dev.objectstorage.layer.OperationMetrics;
 import org.jspecify.annotations.Nullable;
@@ -21,9 +23,13 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * The {@code storage} Actuator endpoint: every storage with its scheme, location (never a secret),
  * capabilities and, per operation, counts, errors by kind, bytes, throughput and latency.
  * {@code /actuator/storage/{name}} shows one storage; an unknown name gives 404.
+ * {@code /actuator/storage/{name}/history} shows its recent past second by second (see
+ * {@link HistoryDescriptor}).
  */
 @Endpoint(id = "storage")
 public class StorageEndpoint {
+
+	private static final String HISTORY = "history";
 
 	private final List<ObjectStorage> storages;
 
@@ -57,6 +63,26 @@ public class StorageEndpoint {
 		for (ObjectStorage storage : this.storages) {
 			if (storage.name().equals(name)) {
 				return describe(storage);
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * One storage's recent past, second by second: {@code /actuator/storage/{name}/history}.
+	 * @param name the storage's name
+	 * @param view {@code history} (any other word gives 404)
+	 * @return the history, or {@code null} (404) if there is no storage of that name
+	 */
+	@ReadOperation
+	public @Nullable HistoryDescriptor storageHistory(@Selector String name, @Selector String view) {
+		if (!HISTORY.equals(view)) {
+			return null;
+		}
+		for (ObjectStorage storage : this.storages) {
+			if (storage.name().equals(name)) {
+				MetricsLayer layer = this.metrics.get(name);
+				return HistoryDescriptor.of(name, (layer != null) ? layer.history() : null);
 			}
 		}
 		return null;
@@ -173,6 +199,72 @@ public class StorageEndpoint {
 	 * @param p99Millis the 99th percentile, in milliseconds
 	 */
 	public record Latency(double p50Millis, double p95Millis, double p99Millis) {
+	}
+
+
+	/**
+	 * A storage's recent past: what a chart of its throughput draws. Every figure names its unit.
+	 *
+	 * @param name the storage's name
+	 * @param metricsEnabled whether operations are measured (when not, the series are empty)
+	 * @param perSecond bytes, operations and errors in each of the last
+	 * {@value MetricsHistory#SECONDS} complete seconds
+	 * @param latency latency percentiles of each of the last {@value MetricsHistory#LATENCY_INTERVALS}
+	 * complete {@value MetricsHistory#LATENCY_INTERVAL_SECONDS}-second intervals
+	 */
+	public record HistoryDescriptor(String name, boolean metricsEnabled, PerSecond perSecond, LatencyHistory latency) {
+
+		static HistoryDescriptor of(String name, MetricsHistory.@Nullable Snapshot history) {
+			if (history == null) {
+				long[] none = new long[0];
+				long now = System.currentTimeMillis();
+				now -= now % 1000;
+				return new HistoryDescriptor(name, false,
+						new PerSecond(1, Instant.ofEpochMilli(now).toString(), now, none, none, none, none),
+						new LatencyHistory(MetricsHistory.LATENCY_INTERVAL_SECONDS, Instant.ofEpochMilli(now).toString(),
+								now, none, new double[0], new double[0]));
+			}
+			return new HistoryDescriptor(name, true,
+					new PerSecond(1, Instant.ofEpochMilli(history.startEpochMillis()).toString(),
+							history.startEpochMillis(), history.readBytes(), history.writtenBytes(),
+							history.operations(), history.errors()),
+					new LatencyHistory(MetricsHistory.LATENCY_INTERVAL_SECONDS,
+							Instant.ofEpochMilli(history.latencyStartEpochMillis()).toString(),
+							history.latencyStartEpochMillis(), history.latencyOperations(), history.p50Millis(),
+							history.p99Millis()));
+		}
+
+	}
+
+	/**
+	 * Per-second series, oldest first: element {@code i} covers the second that began
+	 * {@code i} seconds after {@code start}. The second under way is not shown until it ends.
+	 *
+	 * @param intervalSeconds the length of each interval: 1
+	 * @param start when the first second began (ISO-8601)
+	 * @param startEpochMillis the same, in milliseconds since the epoch
+	 * @param readBytesPerSecond bytes read in each second
+	 * @param writtenBytesPerSecond bytes written in each second
+	 * @param operationsPerSecond operations that ended in each second (however they ended)
+	 * @param errorsPerSecond operations that failed in each second
+	 */
+	public record PerSecond(int intervalSeconds, String start, long startEpochMillis, long[] readBytesPerSecond,
+			long[] writtenBytesPerSecond, long[] operationsPerSecond, long[] errorsPerSecond) {
+	}
+
+	/**
+	 * Latency per interval, oldest first, over every operation that ended in it (0 where none
+	 * did). The figures are upper bounds of histogram buckets about 12% wide.
+	 *
+	 * @param intervalSeconds the length of each interval, in seconds
+	 * @param start when the first interval began (ISO-8601)
+	 * @param startEpochMillis the same, in milliseconds since the epoch
+	 * @param operations operations that ended in each interval
+	 * @param p50Millis the median latency of each interval, in milliseconds
+	 * @param p99Millis the 99th percentile latency of each interval, in milliseconds
+	 */
+	public record LatencyHistory(int intervalSeconds, String start, long startEpochMillis, long[] operations,
+			double[] p50Millis, double[] p99Millis) {
 	}
 
 }

@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 				"storage.instances.broken.s3.region=us-east-1",
 				"storage.instances.broken.s3.access-key-id=AKIATESTTESTTEST",
 				"storage.instances.broken.s3.secret-access-key=" + StorageActuatorIntegrationTests.SECRET,
-				"storage.instances.broken.retry.enabled=false", "storage.primary=default",
+				"storage.instances.broken.retry.enabled=false", "storage.instances.charted.type=memory",
+				"storage.primary=default",
 				"management.endpoints.web.exposure.include=storage,health,prometheus,env,configprops",
 				"management.endpoint.health.show-details=always", "management.health.storage.timeout=5s",
 				"server.address=127.0.0.1" })
@@ -75,6 +76,51 @@ class StorageActuatorIntegrationTests {
 
 	private WebTestClient client() {
 		return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).responseTimeout(TIMEOUT).build();
+	}
+
+	@Test
+	void historyShowsTheBytesOfEachSecond(@Autowired @Qualifier("charted") ObjectStorage charted) throws Exception {
+		charted.write("big.bin", new byte[300_000]).block(TIMEOUT);
+		charted.readAllBytes("big.bin").block(TIMEOUT);
+		catchThrowableOfType(StorageException.class, () -> charted.stat("missing").block(TIMEOUT));
+		long done = System.currentTimeMillis();
+		// the second under way is shown once it has ended: ask until it is there (a second or so)
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (true) {
+			byte[] body = client().get().uri("/actuator/storage/charted/history").exchange()
+				.expectStatus().isOk()
+				.expectBody().returnResult().getResponseBodyContent();
+			tools.jackson.databind.JsonNode history = new tools.jackson.databind.json.JsonMapper().readTree(body);
+			tools.jackson.databind.JsonNode perSecond = history.get("perSecond");
+			long start = perSecond.get("startEpochMillis").asLong();
+			int seconds = perSecond.get("readBytesPerSecond").size();
+			if (start + seconds * 1000L > done) {
+				assertThat(history.get("name").asString()).isEqualTo("charted");
+				assertThat(history.get("metricsEnabled").asBoolean()).isTrue();
+				assertThat(perSecond.get("intervalSeconds").asInt()).isEqualTo(1);
+				assertThat(java.time.Instant.parse(perSecond.get("start").asString()).toEpochMilli()).isEqualTo(start);
+				assertThat(start % 1000).isZero();
+				assertThat(sum(perSecond.get("writtenBytesPerSecond"))).isEqualTo(300_000);
+				assertThat(sum(perSecond.get("readBytesPerSecond"))).isEqualTo(300_000);
+				assertThat(sum(perSecond.get("operationsPerSecond"))).isEqualTo(3);
+				assertThat(sum(perSecond.get("errorsPerSecond"))).isEqualTo(1);
+				assertThat(perSecond.get("operationsPerSecond").size()).isEqualTo(seconds);
+				assertThat(history.get("latency").get("intervalSeconds").asInt()).isEqualTo(10);
+				break;
+			}
+			assertThat(System.nanoTime()).as("the history shows the second of the writes").isLessThan(deadline);
+			Thread.sleep(100);
+		}
+		client().get().uri("/actuator/storage/charted/nothing").exchange().expectStatus().isNotFound();
+		client().get().uri("/actuator/storage/no-such-storage/history").exchange().expectStatus().isNotFound();
+	}
+
+	private static long sum(tools.jackson.databind.JsonNode array) {
+		long sum = 0;
+		for (tools.jackson.databind.JsonNode n : array) {
+			sum += n.asLong();
+		}
+		return sum;
 	}
 
 	@Test
