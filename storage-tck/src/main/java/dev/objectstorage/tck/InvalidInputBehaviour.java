@@ -130,7 +130,7 @@ public interface InvalidInputBehaviour extends StorageTck {
 		org.springframework.core.io.buffer.DataBuffer eager = buffers().allocateBuffer(3);
 		eager.write(utf8("abc"));
 		assertKind(ErrorKind.INVALID_INPUT, () -> storage().write("a//b", Flux.just(eager)).block(TIMEOUT));
-		buffers().assertAllReleased(Duration.ofSeconds(5));
+		buffers().assertAllReleased(RELEASE_WAIT);
 	}
 
 }

@@ -34,6 +34,12 @@ public interface StorageTck {
 	Duration TIMEOUT = Duration.ofSeconds(60);
 
 	/**
+	 * How long the leak check waits for buffers released on other threads (after a cancel, say). It
+	 * returns as soon as all are released: the bound is for a busy or slow machine, not a measure of speed.
+	 */
+	Duration RELEASE_WAIT = Duration.ofSeconds(30);
+
+	/**
 	 * The storage under test: fresh for each test, on a random root.
 	 * @return the storage
 	 */

@@ -2,7 +2,6 @@ package dev.objectstorage.tck;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.Arrays;
 
 import dev.objectstorage.ErrorKind;
@@ -57,7 +56,7 @@ public interface StreamAdapterBehaviour extends StorageTck {
 			byte[] first = in.readNBytes(100);
 			assertThat(first).isEqualTo(Arrays.copyOf(data, 100));
 		}
-		buffers().assertAllReleased(Duration.ofSeconds(5));
+		buffers().assertAllReleased(RELEASE_WAIT);
 	}
 
 	@Test
