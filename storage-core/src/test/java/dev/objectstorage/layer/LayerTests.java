@@ -140,6 +140,29 @@ class LayerTests {
 	}
 
 	@Test
+	void retryWaitsItsExponentialBackoffOnVirtualTime() {
+		storage().write("a", "x".getBytes()).block(TIMEOUT);
+		Faults faults = new Faults(2, ErrorKind.RATE_LIMITED, true, 0);
+		// 1 s, then 2 s, no jitter: on virtual time the test checks the schedule without waiting for it
+		ObjectStorage storage = storage(new RetryLayer(new RetrySettings(3, Duration.ofSeconds(1), Duration.ofSeconds(10), 0)),
+				faults);
+		StepVerifier.withVirtualTime(() -> storage.stat("a"))
+			.expectSubscription()
+			.then(() -> assertThat(faults.calls.get()).as("first attempt").isEqualTo(1))
+			.expectNoEvent(Duration.ofMillis(999))
+			.then(() -> assertThat(faults.calls.get()).as("no retry before the first back-off").isEqualTo(1))
+			.thenAwait(Duration.ofMillis(1))
+			.then(() -> assertThat(faults.calls.get()).as("second attempt after 1 s").isEqualTo(2))
+			.expectNoEvent(Duration.ofMillis(1999))
+			.then(() -> assertThat(faults.calls.get()).as("no retry before the doubled back-off").isEqualTo(2))
+			.thenAwait(Duration.ofMillis(1))
+			.assertNext((meta) -> assertThat(meta.size()).isEqualTo(1))
+			.expectComplete()
+			.verify(TIMEOUT);
+		assertThat(faults.calls.get()).isEqualTo(3);
+	}
+
+	@Test
 	void retryNeverRepeatsPermanentFailures() {
 		Faults faults = new Faults(5, ErrorKind.PERMISSION_DENIED, false, 0);
 		ObjectStorage storage = storage(new RetryLayer(FAST_RETRY), faults);
@@ -220,7 +243,7 @@ class LayerTests {
 		};
 		ObjectStorage storage = storage(new TimeoutLayer(new TimeoutSettings(Duration.ofMillis(200), Duration.ofMillis(200))),
 				stall);
-		storage.write("a", new byte[100]).block(TIMEOUT);
+		storage().write("a", new byte[100]).block(TIMEOUT); // not timed: only the stalls are
 		StorageException ex = catchThrowableOfType(StorageException.class, () -> storage.stat("a").block(TIMEOUT));
 		assertThat(ex.kind()).isEqualTo(ErrorKind.TIMEOUT);
 		assertThat(ex.isTemporary()).isTrue();
@@ -232,17 +255,21 @@ class LayerTests {
 
 	@Test
 	void timeoutDoesNotCutAStreamThatKeepsMoving() {
+		// The layer's deadlines follow the system clock (a virtual one cannot drive them), so the
+		// bounds are wide instead: each gap (100 ms) is a twentieth of the idle timeout, which leaves
+		// room for a machine ten times slower, and the whole stream (30 gaps, 3 s) outlasts both
+		// timeouts, so a layer that timed the stream as a whole would cut it.
+		Duration gap = Duration.ofMillis(100);
+		Duration timeout = Duration.ofSeconds(2);
 		Layer slow = (backend) -> new ForwardingBackend(backend) {
 			@Override
 			public Mono<ObjectContent> open(String path, ReadOptions options) {
-				return withBody(super.open(path, options.withBufferSize(10)),
-						(body) -> body.delayElements(Duration.ofMillis(50)));
+				return withBody(super.open(path, options.withBufferSize(10)), (body) -> body.delayElements(gap));
 			}
 		};
-		ObjectStorage storage = storage(new TimeoutLayer(new TimeoutSettings(Duration.ofMillis(200), Duration.ofMillis(200))),
-				slow);
-		storage.write("a", new byte[100]).block(TIMEOUT);
-		assertThat(storage.readAllBytes("a").block(TIMEOUT)).hasSize(100); // ten buffers, 500 ms in all
+		ObjectStorage storage = storage(new TimeoutLayer(new TimeoutSettings(timeout, timeout)), slow);
+		storage().write("a", new byte[300]).block(TIMEOUT); // not timed: only the read is
+		assertThat(storage.readAllBytes("a").block(TIMEOUT)).hasSize(300); // thirty buffers, 3 s in all
 	}
 
 	@Test
@@ -262,7 +289,14 @@ class LayerTests {
 		};
 		ObjectStorage storage = storage(new ConcurrencyLimitLayer(2), probe);
 		storage.write("a", "x".getBytes()).block(TIMEOUT);
-		Flux.range(0, 20).flatMap((i) -> storage.stat("a"), 20).blockLast(TIMEOUT);
+		// on virtual time: each stat holds its permit for 20 virtual ms, so the first two overlap
+		// however slowly the machine subscribes them, and the limit alone keeps a third out
+		StepVerifier.withVirtualTime(() -> Flux.range(0, 20).flatMap((i) -> storage.stat("a"), 20))
+			.expectSubscription()
+			.thenAwait(Duration.ofSeconds(1))
+			.expectNextCount(20)
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(maxSeen.get()).isEqualTo(2);
 	}
 
