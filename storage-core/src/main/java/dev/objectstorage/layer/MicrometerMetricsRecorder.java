@@ -99,23 +99,7 @@ public final class MicrometerMetricsRecorder implements MetricsRecorder {
 	 * @return the tag value
 	 */
 	public static String tagValue(String value) {
-		StringBuilder sb = new StringBuilder(value.length() + 4);
-		for (int i = 0; i < value.length(); i++) {
-			char c = value.charAt(i);
-			if (c == '_' || c == '.' || c == ' ') {
-				sb.append('-');
-			}
-			else if (Character.isUpperCase(c)) {
-				if (i > 0 && Character.isLowerCase(value.charAt(i - 1))) {
-					sb.append('-');
-				}
-				sb.append(Character.toLowerCase(c));
-			}
-			else {
-				sb.append(c);
-			}
-		}
-		return sb.toString();
+		return TagValues.of(value);
 	}
 
 	@Override

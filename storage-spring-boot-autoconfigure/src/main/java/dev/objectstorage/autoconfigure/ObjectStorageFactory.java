@@ -22,7 +22,8 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 
 /**
  * Builds an {@link ObjectStorage} from a {@link StorageDefinition}: the backend from the factory of
- * its type, then the layers, outermost first: metrics, the application's own {@link Layer} beans,
+ * its type, then the layers, outermost first: observations (where an {@code ObservationRegistry}
+ * exists), metrics, the application's own {@link Layer} beans,
  * concurrency limit, retry, timeout (so that every attempt has its own deadline).
  */
 public class ObjectStorageFactory {
@@ -45,6 +46,8 @@ public class ObjectStorageFactory {
 
 	private boolean guessContentType = true;
 
+	private StorageObservations observations = (name, includePath) -> null;
+
 	public ObjectStorageFactory(List<StorageBackendFactory> backendFactories, List<Layer> applicationLayers,
 			StorageMetricsRecorders recorders, StorageMetricsRegistry metricsRegistry, DataBufferFactory bufferFactory) {
 		backendFactories.forEach((factory) -> this.backendFactories.putIfAbsent(factory.type(), factory));
@@ -62,6 +65,14 @@ public class ObjectStorageFactory {
 	 */
 	public void setGuessContentType(boolean guessContentType) {
 		this.guessContentType = guessContentType;
+	}
+
+	/**
+	 * Sets where the storages built here get their observation layer (none by default).
+	 * @param observations the supplier of observation layers
+	 */
+	public void setObservations(StorageObservations observations) {
+		this.observations = observations;
 	}
 
 	/**
@@ -110,6 +121,12 @@ public class ObjectStorageFactory {
 	private List<Layer> layers(StorageDefinition storage) {
 		StorageInstanceProperties properties = storage.properties();
 		List<Layer> layers = new ArrayList<>();
+		if (properties.getObservations().isEnabled()) {
+			Layer observation = this.observations.create(storage.name(), properties.getObservations().isIncludePath());
+			if (observation != null) {
+				layers.add(observation);
+			}
+		}
 		MetricsLayer metrics = null;
 		if (properties.getMetrics().isEnabled()) {
 			metrics = new MetricsLayer(this.recorders.create(storage.name()).toArray(new MetricsRecorder[0]));

@@ -7,10 +7,13 @@ import dev.objectstorage.azblob.AzureBlobBackend;
 import dev.objectstorage.layer.Layer;
 import dev.objectstorage.layer.MetricsRecorder;
 import dev.objectstorage.layer.MicrometerMetricsRecorder;
+import dev.objectstorage.layer.ObservationLayer;
+import dev.objectstorage.layer.StorageObservationConvention;
 import dev.objectstorage.s3.S3Backend;
 import dev.objectstorage.sftp.SftpBackend;
 import dev.objectstorage.webdav.WebDavBackend;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,14 +28,16 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 /**
  * Auto-configuration of object storage: one {@link ObjectStorage} bean per storage configured under
  * {@code storage.*} (an in-memory one, with a warning, when nothing is configured), each with the
- * layers its properties ask for, the application's own {@link Layer} beans, and Micrometer meters
- * when Micrometer is present. Every bean here backs off when the application defines its own; the
+ * layers its properties ask for, the application's own {@link Layer} beans, Micrometer meters
+ * when Micrometer is present, and an observation (a span, with Boot's tracing) per operation when
+ * an {@code ObservationRegistry} exists. Every bean here backs off when the application defines its own; the
  * application's own {@link ObjectStorage} beans add to the configured ones, and one named like a
  * configured storage ({@code <name>} or {@code <name>ObjectStorage}) replaces it.
  */
 @AutoConfiguration(afterName = {
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration" })
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnClass(ObjectStorage.class)
 @EnableConfigurationProperties(StorageProperties.class)
 public final class StorageAutoConfiguration {
@@ -47,11 +52,13 @@ public final class StorageAutoConfiguration {
 	@ConditionalOnMissingBean
 	ObjectStorageFactory objectStorageFactory(ObjectProvider<StorageBackendFactory> backendFactories,
 			ObjectProvider<Layer> layers, ObjectProvider<StorageMetricsRecorders> recorders,
-			StorageMetricsRegistry metricsRegistry, StorageProperties properties) {
+			ObjectProvider<StorageObservations> observations, StorageMetricsRegistry metricsRegistry,
+			StorageProperties properties) {
 		ObjectStorageFactory factory = new ObjectStorageFactory(backendFactories.orderedStream().toList(),
 				layers.orderedStream().toList(), recorders.getIfAvailable(() -> (name) -> List.of()), metricsRegistry,
 				DefaultDataBufferFactory.sharedInstance);
 		factory.setGuessContentType(properties.isGuessContentType());
+		observations.ifAvailable(factory::setObservations);
 		return factory;
 	}
 
@@ -145,6 +152,23 @@ public final class StorageAutoConfiguration {
 				MeterRegistry meters = registry.getIfAvailable();
 				return (meters != null) ? List.<MetricsRecorder>of(new MicrometerMetricsRecorder(meters, name))
 						: List.of();
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ObservationRegistry.class)
+	static class ObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		StorageObservations storageObservations(ObjectProvider<ObservationRegistry> registry,
+				ObjectProvider<StorageObservationConvention> convention) {
+			return (name, includePath) -> {
+				ObservationRegistry observations = registry.getIfAvailable();
+				return (observations != null && !observations.isNoop())
+						? new ObservationLayer(observations, name, includePath, convention.getIfAvailable()) : null;
 			};
 		}
 

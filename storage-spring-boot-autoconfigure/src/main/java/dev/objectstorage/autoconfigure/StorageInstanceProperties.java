@@ -66,6 +66,8 @@ public class StorageInstanceProperties {
 	 */
 	private final Metrics metrics = new Metrics();
 
+	private final Observations observations = new Observations();
+
 	public @Nullable String getType() {
 		return this.type;
 	}
@@ -108,6 +110,10 @@ public class StorageInstanceProperties {
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	public Observations getObservations() {
+		return this.observations;
 	}
 
 	/**
@@ -1184,6 +1190,41 @@ public class StorageInstanceProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Micrometer observations of operations (spans, with Spring Boot's tracing).
+	 */
+	public static class Observations {
+
+		/**
+		 * Whether to make every operation a Micrometer observation named 'storage.operation' (a span
+		 * in the caller's trace where tracing is set up), when an ObservationRegistry bean exists.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether observations carry the object's path as a high-cardinality key (a span attribute,
+		 * never a metric tag). Paths may be personal data: off by default.
+		 */
+		private boolean includePath = false;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isIncludePath() {
+			return this.includePath;
+		}
+
+		public void setIncludePath(boolean includePath) {
+			this.includePath = includePath;
 		}
 
 	}
