@@ -20,7 +20,7 @@ import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
@@ -39,8 +39,9 @@ class WebDavSweepIntegrationTests {
 
 	private static HttpdServer server;
 
-	@BeforeAll
-	static void start() {
+	/** The server, started on first use; each test is skipped (with an install hint) where it cannot run. */
+	@BeforeEach
+	void start() {
 		server = HttpdServer.get();
 	}
 
