@@ -151,11 +151,12 @@ function niceStep(raw) {
   return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * power;
 }
 
-// An axis from 0 to a round value at or above max, about four steps, labelled in one unit.
+// An axis from 0 to a round value a little above max (peaks stay below the top), about four steps,
+// labelled in one unit.
 function niceAxis(max, unit, unitName) {
   const m = max / unit;
   const step = niceStep(m / 4);
-  const top = Math.max(step, Math.ceil(m / step - 1e-9) * step);
+  const top = Math.max(step, Math.ceil(1.05 * m / step) * step);
   const ticks = [];
   for (let v = 0; v <= top + step / 2; v += step) ticks.push({ value: v * unit, label: formatNumber(v) + ' ' + unitName });
   return { top: top * unit, ticks };
