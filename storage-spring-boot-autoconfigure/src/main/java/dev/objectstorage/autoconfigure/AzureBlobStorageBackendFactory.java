@@ -11,16 +11,25 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Creates {@code azblob} backends from {@code storage.azblob.*} and {@link AzureBlobClientCustomizer}s.
+ * Creates {@code azblob} backends from {@code storage.azblob.*}, {@link AzureBlobConnectionDetails}
+ * and {@link AzureBlobClientCustomizer}s.
  */
 class AzureBlobStorageBackendFactory implements StorageBackendFactory {
 
 	private static final List<String> SETTINGS = List.of("connectionString", "accountName", "accountKey", "sasToken",
 			"endpoint", "container", "prefix", "maxSingleUploadSize", "blockSize", "blocksInFlight", "sdkMaxAttempts");
 
+	private final @org.jspecify.annotations.Nullable AzureBlobConnectionDetails connectionDetails;
+
 	private final List<AzureBlobClientCustomizer> customizers;
 
 	AzureBlobStorageBackendFactory(List<AzureBlobClientCustomizer> customizers) {
+		this(null, customizers);
+	}
+
+	AzureBlobStorageBackendFactory(@org.jspecify.annotations.Nullable AzureBlobConnectionDetails connectionDetails,
+			List<AzureBlobClientCustomizer> customizers) {
+		this.connectionDetails = connectionDetails;
 		this.customizers = customizers;
 	}
 
@@ -53,20 +62,26 @@ class AzureBlobStorageBackendFactory implements StorageBackendFactory {
 	AzureBlobSettings settings(StorageDefinition storage) {
 		StorageInstanceProperties.Azblob azblob = storage.properties().getAzblob();
 		BackendSettingsFailures.require(storage, "azblob.container", azblob.getContainer(), "container");
-		if (blank(azblob.getConnectionString())) {
+		AzureBlobConnectionDetails connection = this.connectionDetails;
+		if (connection == null && blank(azblob.getConnectionString())) {
 			BackendSettingsFailures.require(storage, "azblob.account-name", azblob.getAccountName(),
 					"account name (or connection string)");
 		}
 		return BackendSettingsFailures.build(storage, "azblob", SETTINGS, () -> {
 			AzureBlobSettings.Builder builder = AzureBlobSettings.builder()
 				.container(azblob.getContainer())
-				.prefix(azblob.getPrefix())
-				.endpoint(blank(azblob.getEndpoint()) ? null : azblob.getEndpoint())
-				.accountName(azblob.getAccountName())
-				.accountKey(azblob.getAccountKey())
-				.connectionString(azblob.getConnectionString())
-				.sasToken(azblob.getSasToken())
-				.blockSize(azblob.getBlockSize().toBytes())
+				.prefix(azblob.getPrefix());
+			if (connection != null) {
+				builder.connectionString(connection.getConnectionString());
+			}
+			else {
+				builder.endpoint(blank(azblob.getEndpoint()) ? null : azblob.getEndpoint())
+					.accountName(azblob.getAccountName())
+					.accountKey(azblob.getAccountKey())
+					.connectionString(azblob.getConnectionString())
+					.sasToken(azblob.getSasToken());
+			}
+			builder.blockSize(azblob.getBlockSize().toBytes())
 				.blocksInFlight(azblob.getBlocksInFlight())
 				.sdkMaxAttempts(azblob.getSdkMaxAttempts());
 			DataSize maxSingleUploadSize = azblob.getMaxSingleUploadSize();

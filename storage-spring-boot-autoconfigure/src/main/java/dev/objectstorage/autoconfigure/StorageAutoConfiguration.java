@@ -111,8 +111,10 @@ public final class StorageAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		AzureBlobStorageBackendFactory azureBlobStorageBackendFactory(
+				ObjectProvider<AzureBlobConnectionDetails> connectionDetails,
 				ObjectProvider<AzureBlobClientCustomizer> customizers) {
-			return new AzureBlobStorageBackendFactory(customizers.orderedStream().toList());
+			return new AzureBlobStorageBackendFactory(connectionDetails.getIfAvailable(),
+					customizers.orderedStream().toList());
 		}
 
 	}

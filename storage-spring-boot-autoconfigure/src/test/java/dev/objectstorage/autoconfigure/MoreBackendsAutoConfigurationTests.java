@@ -68,6 +68,23 @@ class MoreBackendsAutoConfigurationTests {
 	}
 
 	@Test
+	void azblobConnectionDetailsReplaceTheAccountProperties() {
+		AzuriteServer server = AzuriteServer.get();
+		this.contextRunner
+			.withPropertyValues("storage.type=azblob", "storage.azblob.account-name=not-this-account",
+					"storage.azblob.endpoint=http://127.0.0.1:9", "storage.azblob.container=" + AzuriteServer.CONTAINER,
+					"storage.azblob.prefix=autoconfig-" + System.nanoTime())
+			.withBean(AzureBlobConnectionDetails.class, () -> server::connectionString)
+			.run((context) -> roundTrip(context.getBean(ObjectStorage.class), "azblob"));
+		// with no account at all in the properties, the details are enough
+		this.contextRunner
+			.withPropertyValues("storage.type=azblob", "storage.azblob.container=" + AzuriteServer.CONTAINER,
+					"storage.azblob.prefix=autoconfig-" + System.nanoTime())
+			.withBean(AzureBlobConnectionDetails.class, () -> server::connectionString)
+			.run((context) -> roundTrip(context.getBean(ObjectStorage.class), "azblob"));
+	}
+
+	@Test
 	void azblobStorageFromAConnectionString() {
 		AzuriteServer server = AzuriteServer.get();
 		this.contextRunner
