@@ -110,7 +110,11 @@ public final class S3rverServer {
 			version = "";
 		}
 		Matcher major = Pattern.compile("^v(\\d+)\\.").matcher(version);
-		if (!major.find() || Integer.parseInt(major.group(1)) < 20) {
+		boolean node20 = major.find() && Integer.parseInt(major.group(1)) >= 20;
+		if (node20 && !runs(npm(), "--version")) {
+			version = version + ", no npm";
+		}
+		if (!node20 || version.endsWith("no npm")) {
 			String message = "s3rver needs Node.js 20 or later and npm on the PATH (found: "
 					+ (version.isEmpty() ? "no node" : version) + "); install them, e.g. 'apt-get install nodejs npm'";
 			if ("true".equalsIgnoreCase(System.getenv("STORAGE_TEST_REQUIRE_SERVERS"))) {
@@ -304,6 +308,27 @@ public final class S3rverServer {
 	private static String version(String json, String regex) {
 		Matcher matcher = Pattern.compile(regex).matcher(json);
 		return matcher.find() ? matcher.group(1) : "";
+	}
+
+	/** Whether a command runs and exits with 0 (within 60 s). */
+	private static boolean runs(String... command) {
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			if (!process.waitFor(60, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				return false;
+			}
+			return process.exitValue() == 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 	}
 
 	private static String node() {
