@@ -3,7 +3,6 @@ package dev.objectstorage.sftp;
 import dev.objectstorage.spi.StorageBackend;
 import dev.objectstorage.tck.StorageBehaviourTests;
 import dev.objectstorage.tck.TckContext;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The whole behaviour suite against OpenSSH's sshd (Debian's openssh-server, started on 127.0.0.1
@@ -12,14 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class OpenSshBehaviourTests extends StorageBehaviourTests {
 
-	@BeforeAll
-	static void server() {
-		OpenSshServer.getOrSkip();
-	}
-
 	@Override
 	protected StorageBackend createBackend(TckContext context) {
-		return new SftpBackend(OpenSshServer.get().settings(context.root()), context.bufferFactory());
+		// the server is started on first use: each test is skipped (with an install hint) where it cannot run
+		return new SftpBackend(OpenSshServer.getOrSkip().settings(context.root()), context.bufferFactory());
 	}
 
 }

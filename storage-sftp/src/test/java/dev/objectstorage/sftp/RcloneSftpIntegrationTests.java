@@ -15,7 +15,7 @@ import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
 import dev.objectstorage.tck.StorageTck;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
@@ -36,8 +36,9 @@ class RcloneSftpIntegrationTests {
 
 	private static RcloneSftpServer server;
 
-	@BeforeAll
-	static void server() {
+	/** The server, started on first use; each test is skipped (with an install hint) where it cannot run. */
+	@BeforeEach
+	void server() {
 		server = RcloneSftpServer.getOrSkip();
 	}
 
