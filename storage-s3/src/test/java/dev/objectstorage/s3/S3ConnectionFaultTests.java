@@ -33,6 +33,15 @@ class S3ConnectionFaultTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+	/**
+	 * The timeout of the storage that meets a stalled response: far shorter than the stall, far
+	 * longer than a request to the local server takes on a busy machine (the retry must fit in it).
+	 */
+	private static final Duration STALL_TIMEOUT = Duration.ofSeconds(3);
+
+	/** How long the proxy stalls: far longer than {@link #STALL_TIMEOUT}. */
+	private static final int STALL_MILLIS = 30_000;
+
 	private WireMockServer proxy;
 
 	private LeakTrackingBufferFactory buffers;
@@ -55,17 +64,26 @@ class S3ConnectionFaultTests {
 	@AfterEach
 	void stopProxy() {
 		this.proxy.stop();
-		this.buffers.assertAllReleased(Duration.ofSeconds(5));
+		this.buffers.assertAllReleased(StorageTck.RELEASE_WAIT);
 	}
 
-	/** A storage behind the faulty proxy, with the given retry attempts and a short timeout. */
+	/**
+	 * A storage behind the faulty proxy, with the given retry attempts and a timeout that no request
+	 * reaches (a new client's first request, the SDK's own retries of a reset and their back-off
+	 * included), even on a slow machine: only the stall test shortens it.
+	 */
 	private ObjectStorage storage(int attempts) {
+		return storage(attempts, TIMEOUT);
+	}
+
+	/** A storage behind the faulty proxy, with the given retry attempts and timeout. */
+	private ObjectStorage storage(int attempts, Duration timeout) {
 		S3Settings settings = S3ProxyServer.get().settings(this.prefix)
 			.withEndpoint(java.net.URI.create("http://127.0.0.1:" + this.proxy.port()));
 		return ObjectStorage.builder()
 			.backend(new S3Backend(settings, null, this.buffers))
 			.layer(new RetryLayer(new RetryLayer.RetrySettings(attempts, Duration.ofMillis(10), Duration.ofMillis(50), 0)))
-			.layer(new TimeoutLayer(new TimeoutLayer.TimeoutSettings(Duration.ofMillis(800), Duration.ofMillis(800))))
+			.layer(new TimeoutLayer(new TimeoutLayer.TimeoutSettings(timeout, timeout)))
 			.build();
 	}
 
@@ -110,16 +128,17 @@ class S3ConnectionFaultTests {
 		put("stall.bin", data);
 		this.proxy.stubFor(get(urlPathMatching(".*/stall\\.bin")).atPriority(1)
 			.inScenario("stall").whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(aResponse().proxiedFrom(S3ProxyServer.get().endpoint().toString()).withFixedDelay(5000))
+			.willReturn(aResponse().proxiedFrom(S3ProxyServer.get().endpoint().toString()).withFixedDelay(STALL_MILLIS))
 			.willSetStateTo("fast"));
-		try (ObjectStorage storage = storage(1)) {
+		try (ObjectStorage storage = storage(1, STALL_TIMEOUT)) {
 			StorageException ex = catchThrowableOfType(StorageException.class,
 					() -> StorageTck.collect(storage.read("stall.bin")));
 			assertThat(ex.kind()).isEqualTo(ErrorKind.TIMEOUT);
-			assertThat(ex.isTemporary()).isTrue(); // the stall (5 s) outlasts the timeout (0.8 s): no answer was awaited
+			assertThat(ex.isTemporary()).isTrue(); // the stall (30 s) outlasts the timeout (3 s): no answer was awaited
 		}
 		this.proxy.resetScenarios();
-		try (ObjectStorage storage = storage(3)) {
+		// the first attempt stalls again and times out; the retry gets the answer within the timeout
+		try (ObjectStorage storage = storage(3, STALL_TIMEOUT)) {
 			assertThat(StorageTck.collect(storage.read("stall.bin"))).isEqualTo(data);
 		}
 	}

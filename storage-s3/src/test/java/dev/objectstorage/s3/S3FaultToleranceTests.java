@@ -83,7 +83,7 @@ class S3FaultToleranceTests {
 	@AfterEach
 	void checkLeaks() {
 		this.storage.close();
-		this.buffers.assertAllReleased(Duration.ofSeconds(5));
+		this.buffers.assertAllReleased(StorageTck.RELEASE_WAIT);
 	}
 
 	private byte[] read(String path) {
