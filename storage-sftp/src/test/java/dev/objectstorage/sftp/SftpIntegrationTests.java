@@ -148,7 +148,7 @@ class SftpIntegrationTests {
 				assertThat(StorageTck.collect(storage.read("odd/object"))).isEqualTo(data);
 			}
 		}
-		buffers.assertAllReleased(Duration.ofSeconds(5));
+		buffers.assertAllReleased(StorageTck.RELEASE_WAIT);
 	}
 
 	/**
@@ -160,7 +160,9 @@ class SftpIntegrationTests {
 	void cancelledPipelinedReadsReturnTheirChannel() {
 		AtomicInteger opened = new AtomicInteger();
 		LeakTrackingBufferFactory buffers = new LeakTrackingBufferFactory();
-		SftpSettings settings = server.settingsBuilder(root()).maxChannels(1).acquireTimeout(Duration.ofSeconds(5))
+		// a channel kept by mistake makes the next operation wait for it in vain: 30 s is a bound for a
+		// busy machine, not a measure of speed
+		SftpSettings settings = server.settingsBuilder(root()).maxChannels(1).acquireTimeout(Duration.ofSeconds(30))
 			.build();
 		SftpBackend backend = new SftpBackend(settings, buffers, (client) -> {
 			opened.incrementAndGet();
@@ -182,7 +184,7 @@ class SftpIntegrationTests {
 			assertThat(StorageTck.collect(storage.read("cancel/after"))).isEqualTo(data);
 			assertThat(opened).as("SFTP channels opened").hasValue(1);
 		}
-		buffers.assertAllReleased(Duration.ofSeconds(5));
+		buffers.assertAllReleased(StorageTck.RELEASE_WAIT);
 	}
 
 	/**
@@ -196,7 +198,9 @@ class SftpIntegrationTests {
 		AtomicInteger opened = new AtomicInteger();
 		LeakTrackingBufferFactory buffers = new LeakTrackingBufferFactory();
 		String root = root();
-		SftpSettings settings = server.settingsBuilder(root).maxChannels(1).acquireTimeout(Duration.ofSeconds(3))
+		// a channel kept by mistake makes the next operation wait for it in vain: 30 s is a bound for a
+		// busy machine, not a measure of speed
+		SftpSettings settings = server.settingsBuilder(root).maxChannels(1).acquireTimeout(Duration.ofSeconds(30))
 			.build();
 		try (SftpBackend backend = new SftpBackend(settings, buffers, (client) -> {
 			opened.incrementAndGet();
@@ -270,7 +274,7 @@ class SftpIntegrationTests {
 			assertThat(backend.stat("open/a").block(TIMEOUT).size()).isEqualTo(13);
 			assertThat(opened).as("SFTP channels opened").hasValue(1);
 		}
-		buffers.assertAllReleased(Duration.ofSeconds(5));
+		buffers.assertAllReleased(StorageTck.RELEASE_WAIT);
 	}
 
 	@Test
@@ -568,17 +572,19 @@ class SftpIntegrationTests {
 
 	@Test
 	void aWriteOfAReadOfTheSameBackendFailsInsteadOfWaitingForeverForAChannel() {
-		SftpSettings settings = server.settingsBuilder(root()).maxChannels(1).acquireTimeout(Duration.ofSeconds(1)).build();
+		// the deadlock below waits the whole acquire timeout; the channel given back afterwards must be
+		// found within it too, which 5 s allows on a busy machine
+		SftpSettings settings = server.settingsBuilder(root()).maxChannels(1).acquireTimeout(Duration.ofSeconds(5)).build();
 		try (ObjectStorage storage = storage(new SftpBackend(settings))) {
 			storage.write("nested/a", "a".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
 			// the write holds the only channel while its content (the read) waits for one; a hang would
 			// end block() with an IllegalStateException, not the StorageException asserted here
 			StorageException ex = catchThrowableOfType(StorageException.class,
-					() -> storage.write("nested/b", storage.read("nested/a")).block(Duration.ofSeconds(20)));
+					() -> storage.write("nested/b", storage.read("nested/a")).block(Duration.ofSeconds(60)));
 			assertThat(ex).isNotNull();
 			assertThat(ex.kind()).isEqualTo(ErrorKind.TIMEOUT);
 			assertThat(ex.isTemporary()).isTrue();
-			assertThat(ex.getMessage()).contains("All 1 SFTP channels").contains("PT1S").contains("maxChannels");
+			assertThat(ex.getMessage()).contains("All 1 SFTP channels").contains("PT5S").contains("maxChannels");
 			// every channel came back: the backend still works
 			storage.write("nested/c", "c".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
 			assertThat(new String(read(storage, "nested/c"), StandardCharsets.UTF_8)).isEqualTo("c");
@@ -644,7 +650,7 @@ class SftpIntegrationTests {
 			content.tryEmitNext(buffers.wrap(StorageTck.randomBytes(8192, 12)));
 			assertThat(done.await(10, TimeUnit.SECONDS)).as("the write ended").isTrue();
 			assertThat(error.get()).isInstanceOf(StorageException.class).hasMessageContaining("closed");
-			buffers.assertAllReleased(Duration.ofSeconds(5));
+			buffers.assertAllReleased(StorageTck.RELEASE_WAIT);
 		}
 	}
 
