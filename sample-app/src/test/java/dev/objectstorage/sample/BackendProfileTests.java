@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.objectstorage.azblob.AzuriteServer;
 import dev.objectstorage.sftp.EmbeddedSftpServer;
 import dev.objectstorage.webdav.HttpdServer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,12 @@ class BackendProfileTests {
 	@ActiveProfiles("azblob")
 	class Azblob extends ProfileRoundTrip {
 
+		/** Skips the class (before Spring loads a context) where Azurite cannot run. */
+		@BeforeAll
+		static void server() {
+			AzuriteServer.get();
+		}
+
 		@DynamicPropertySource
 		static void azure(DynamicPropertyRegistry registry) {
 			AzuriteServer server = AzuriteServer.get();
@@ -99,6 +106,12 @@ class BackendProfileTests {
 	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 	@ActiveProfiles("webdav")
 	class Webdav extends ProfileRoundTrip {
+
+		/** Skips the class (before Spring loads a context) where httpd is not installed. */
+		@BeforeAll
+		static void server() {
+			HttpdServer.get();
+		}
 
 		@DynamicPropertySource
 		static void webdav(DynamicPropertyRegistry registry) {
