@@ -112,6 +112,12 @@ class DownloadIntegrityTests {
 		byte[] part = this.client.get().uri("/files/counted.bin").header(HttpHeaders.RANGE, "bytes=1000-1999")
 			.retrieve().bodyToMono(byte[].class).block(TIMEOUT);
 		assertThat(part).hasSize(1000);
+		// a read is recorded when it has ended on the server, which may come just after the client
+		// has the last byte: wait until both are (30 s is a bound for a busy machine, not a measure of speed)
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (readsEnded() - countBefore < 2 && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
 		assertThat(readBytes() - bytesBefore).as("bytes the metrics counted").isEqualTo(data.length + 1000L);
 		assertThat(readsEnded() - countBefore).as("reads ended").isEqualTo(2);
 	}

@@ -71,9 +71,15 @@ class HostileClientTests {
 					+ "Content-Length: 4194304\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
 			out.write(new byte[300_000]);
 			out.flush();
-			Thread.sleep(200); // the server is now streaming the body into a temporary file
+			// the cut must come while the server streams the body into a temporary file: wait until
+			// that file is there (30 s is a bound for a busy machine, not a measure of speed)
+			long started = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			while (filesUnder(root) == before && System.nanoTime() < started) {
+				Thread.sleep(20);
+			}
+			assertThat(filesUnder(root)).as("the upload's temporary file").isGreaterThan(before);
 		}
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		while (filesUnder(root) != before && System.nanoTime() < deadline) {
 			Thread.sleep(50);
 		}
