@@ -9,10 +9,9 @@ import dev.objectstorage.ObjectStorage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -34,22 +33,15 @@ import org.springframework.core.type.AnnotationMetadata;
  * that stands in when nothing is configured is registered only if the application defines no
  * {@link ObjectStorage} bean of its own.
  */
-class StorageBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+class StorageBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
 	private static final Log logger = LogFactory.getLog(StorageBeanRegistrar.class);
 
 	private Environment environment;
 
-	private BeanFactory beanFactory;
-
 	@Override
 	public void setEnvironment(Environment environment) {
 		this.environment = environment;
-	}
-
-	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
-		this.beanFactory = beanFactory;
 	}
 
 	@Override
@@ -72,14 +64,40 @@ class StorageBeanRegistrar implements ImportBeanDefinitionRegistrar, Environment
 				logger.debug("Storage '" + storage.name() + "' is replaced by the application's own ObjectStorage bean");
 				continue;
 			}
-			RootBeanDefinition definition = new RootBeanDefinition(ObjectStorage.class);
-			definition.setInstanceSupplier(
-					() -> this.beanFactory.getBean(ObjectStorageFactory.class).create(storage));
+			// a static factory method with the storage's name, not an instance supplier, so that Spring AOT
+			// can write the registration as code; the storage's properties are read when it is created
+			RootBeanDefinition definition = new RootBeanDefinition(StorageBeanRegistrar.class);
+			definition.setFactoryMethodName("createStorage");
+			definition.setTargetType(ObjectStorage.class);
+			definition.setAutowireMode(AbstractBeanDefinition.AUTOWIRE_CONSTRUCTOR);
+			definition.getConstructorArgumentValues().addIndexedArgumentValue(0, storage.name());
 			definition.setPrimary(storage.primary());
 			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, storage.name()));
 			definition.setDestroyMethodName("close");
 			registry.registerBeanDefinition(beanName(storage.name()), definition);
 		}
+	}
+
+	/**
+	 * Creates the storage of one registered bean, from the properties as they are bound when the
+	 * application runs (with Spring AOT, which storages exist is fixed when the application is
+	 * built, their settings are not).
+	 * @param name the storage's name
+	 * @param factory the factory
+	 * @param properties the {@code storage.*} properties
+	 * @return the storage
+	 */
+	static ObjectStorage createStorage(String name, ObjectStorageFactory factory, StorageProperties properties) {
+		for (StorageDefinition storage : StorageDefinitions.from(properties)) {
+			if (storage.name().equals(name)) {
+				return factory.create(storage);
+			}
+		}
+		throw new InvalidStorageConfigurationException(StorageProperties.PREFIX + ".instances." + name,
+				"Storage '" + name + "' was configured when the application was built ahead of time (Spring AOT), "
+						+ "but is not configured now.",
+				"Configure storage '" + name + "' again, or build the application again with the storages it runs with.",
+				null);
 	}
 
 	private static Set<String> ownStorageBeans(BeanDefinitionRegistry registry) {
