@@ -123,7 +123,12 @@ final class S3ConditionalWriteProbe {
 
 	/** Whether the server refuses a conditional {@code PutObject} whose condition cannot hold. */
 	private Mono<Boolean> putRejected(String key, Consumer<PutObjectRequest.Builder> condition) {
-		return put(key, condition).thenReturn(false)
+		// a server may answer 412 before the body and close the connection while it is still sent (S3Proxy
+		// does at times): the client then sees a broken connection, not the answer, so the request is sent
+		// again (safe: the condition cannot hold, and the body is the object's own content)
+		return put(key, condition)
+			.retryWhen(reactor.util.retry.Retry.max(3).filter(S3ConditionalWriteProbe::isConnectionCut))
+			.thenReturn(false)
 			.onErrorResume(S3ConditionalWriteProbe::isRefusal, (ex) -> Mono.just(true))
 			.onErrorResume(S3ConditionalWriteProbe::isNotImplemented, (ex) -> Mono.just(false));
 	}
@@ -227,6 +232,13 @@ final class S3ConditionalWriteProbe {
 	/** 412, or 409 (a concurrent conditional write): the server checked the condition. */
 	private static boolean isRefusal(Throwable ex) {
 		return S3Errors.isStatus(ex, 412) || S3Errors.isStatus(ex, 409);
+	}
+
+	/** The connection broke before an answer was read (no status: not the server's word). */
+	private static boolean isConnectionCut(Throwable ex) {
+		Throwable cause = (ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null)
+				? ex.getCause() : ex;
+		return cause instanceof software.amazon.awssdk.core.exception.SdkClientException;
 	}
 
 	/** 501: the server says outright that it does not do conditional writes. */
