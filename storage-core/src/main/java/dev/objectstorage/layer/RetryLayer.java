@@ -196,16 +196,19 @@ public final class RetryLayer implements Layer {
 		@Override
 		public Mono<ObjectContent> open(String path, ReadOptions options) {
 			return retrying(Operation.READ, () -> super.open(path, options), 1)
-				.<ObjectContent>map((content) -> new ResumingContent(content, path));
+				.<ObjectContent>map((content) -> new ResumingContent(content, path, options));
 		}
 
 		private final class ResumingContent extends ForwardingContent {
 
 			private final String path;
 
-			ResumingContent(ObjectContent delegate, String path) {
+			private final ReadOptions options;
+
+			ResumingContent(ObjectContent delegate, String path, ReadOptions options) {
 				super(delegate);
 				this.path = path;
+				this.options = options;
 			}
 
 			@Override
@@ -220,13 +223,15 @@ public final class RetryLayer implements Layer {
 						.thenMany(Flux.defer(() -> attempt(resume(emitted[0]), emitted, attempt + 1))));
 			}
 
-			/** The rest of the body, from the same version. */
+			/** The rest of the body, from the same version, in buffers of the size the caller asked for. */
 			private Flux<DataBuffer> resume(long done) {
 				long rest = length() - done;
 				if (rest <= 0) {
 					return Flux.empty();
 				}
-				ReadOptions resumed = ReadOptions.range(offset() + done, rest).withIfMatch(metadata().etag());
+				ReadOptions resumed = this.options.withRange(offset() + done, rest)
+					.withIfMatch(metadata().etag())
+					.withIfNoneMatch(null);
 				return Retrying.super.open(this.path, resumed).flatMapMany(ObjectContent::body);
 			}
 

@@ -215,6 +215,41 @@ class LayerTests {
 	}
 
 	@Test
+	void aResumedReadKeepsTheCallersBufferSizeAndIsPinnedToTheVersion() {
+		byte[] data = new byte[10_000];
+		new java.util.Random(3).nextBytes(data);
+		ObjectMetadata meta = storage().write("f", data).block(TIMEOUT);
+		List<ReadOptions> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+		Layer recording = (backend) -> new ForwardingBackend(backend) {
+			@Override
+			public Mono<ObjectContent> open(String path, ReadOptions options) {
+				opened.add(options);
+				return super.open(path, options);
+			}
+		};
+		Faults faults = new Faults(1, ErrorKind.UNEXPECTED, true, 3000);
+		ObjectStorage storage = storage(new RetryLayer(FAST_RETRY), recording, faults);
+		byte[] read = DataBufferUtils.join(storage.read("f", ReadOptions.defaults()
+			.withBufferSize(1000)
+			.withIfNoneMatch("\"some-other-version\"")))
+			.map((b) -> {
+				byte[] bytes = new byte[b.readableByteCount()];
+				b.read(bytes);
+				DataBufferUtils.release(b);
+				return bytes;
+			})
+			.block(TIMEOUT);
+		assertThat(read).isEqualTo(data);
+		assertThat(opened).hasSize(2);
+		ReadOptions resumed = opened.get(1);
+		assertThat(resumed.bufferSize()).isEqualTo(1000);
+		assertThat(resumed.offset()).isEqualTo(3000);
+		assertThat(resumed.length()).isEqualTo(7000);
+		assertThat(resumed.ifMatch()).isEqualTo(meta.etag());
+		assertThat(resumed.ifNoneMatch()).isNull();
+	}
+
+	@Test
 	void readBrokenAfterBytesFailsRatherThanSpliceAnotherVersion() {
 		storage().write("f", new byte[10_000]).block(TIMEOUT);
 		Faults faults = new Faults(1, ErrorKind.UNEXPECTED, true, 3000);
