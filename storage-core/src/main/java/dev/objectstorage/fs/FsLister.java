@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class FsLister implements Iterator<ObjectEntry> {
 
-	private final FsBackend backend;
+	private final FsRoot root;
+
+	private final FsReader reader;
 
 	private final boolean recursive;
 
@@ -41,18 +43,19 @@ final class FsLister implements Iterator<ObjectEntry> {
 
 	private @Nullable ObjectEntry next;
 
-	FsLister(FsBackend backend, String prefix, ListOptions options) {
-		this.backend = backend;
+	FsLister(FsRoot root, FsReader reader, String prefix, ListOptions options) {
+		this.root = root;
+		this.reader = reader;
 		this.recursive = options.recursive();
 		this.startAfter = options.startAfter();
 		int slash = prefix.lastIndexOf('/');
 		String directoryPath = prefix.substring(0, slash + 1);
 		String namePrefix = prefix.substring(slash + 1);
-		Path directory = directoryPath.isEmpty() ? backend.root()
-				: backend.root().resolve(directoryPath.substring(0, directoryPath.length() - 1));
+		Path directory = directoryPath.isEmpty() ? root.path()
+				: root.path().resolve(directoryPath.substring(0, directoryPath.length() - 1));
 		try {
 			// a prefix through a link that leads out of the root is refused, as reads through it are
-			backend.checkInside(directory);
+			root.checkInside(directory);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -86,18 +89,18 @@ final class FsLister implements Iterator<ObjectEntry> {
 			}
 			else if (this.startAfter == null || PathOrder.compare(child.path, this.startAfter) > 0) {
 				this.next = ObjectEntry.object(child.path, child.attributes.size(),
-						child.attributes.lastModifiedTime().toInstant(), FsBackend.etag(child.attributes, readTag(child)));
+						child.attributes.lastModifiedTime().toInstant(), FsReader.etag(child.attributes, readTag(child)));
 			}
 		}
 		return this.next != null;
 	}
 
 	private FsMetadata.Stored readTag(Child child) {
-		if (!this.backend.xattrs()) {
+		if (!this.reader.xattrs()) {
 			return FsMetadata.NONE;
 		}
 		try {
-			return this.backend.storedMetadata(child.file, child.attributes);
+			return this.reader.storedMetadata(child.file, child.attributes);
 		}
 		catch (IOException ex) {
 			return FsMetadata.NONE; // deleted meanwhile: still list what we saw
@@ -120,7 +123,7 @@ final class FsLister implements Iterator<ObjectEntry> {
 		try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
 			for (Path file : stream) {
 				String name = file.getFileName().toString();
-				if (!name.startsWith(namePrefix) || name.startsWith(FsBackend.TEMP_PREFIX)) {
+				if (!name.startsWith(namePrefix) || name.startsWith(FsTempFile.TEMP_PREFIX)) {
 					continue;
 				}
 				BasicFileAttributes attributes = attributes(file);
@@ -151,7 +154,7 @@ final class FsLister implements Iterator<ObjectEntry> {
 				return attributes;
 			}
 			Path real = file.toRealPath();
-			if (!real.startsWith(this.backend.root())) {
+			if (!real.startsWith(this.root.path())) {
 				return null;
 			}
 			return Files.readAttributes(real, BasicFileAttributes.class);
@@ -165,7 +168,7 @@ final class FsLister implements Iterator<ObjectEntry> {
 	private boolean hasObjects(Path directory) {
 		try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
 			for (Path file : stream) {
-				if (file.getFileName().toString().startsWith(FsBackend.TEMP_PREFIX)) {
+				if (file.getFileName().toString().startsWith(FsTempFile.TEMP_PREFIX)) {
 					continue;
 				}
 				BasicFileAttributes attributes = attributes(file);
