@@ -487,7 +487,9 @@ final class DavClient {
 	/**
 	 * {@code MKCOL}: 201 (created), 405 (exists) or 409 (parent missing) as status, else an error.
 	 * httpd answers 403 to the losers of a race to create the same collection (mkdir fails with
-	 * EEXIST after its own existence check): if the collection exists now, that is a 405.
+	 * EEXIST after its own existence check): if the collection exists now, that is a 405; if it is
+	 * gone again (a lock collection released meanwhile), the {@code MKCOL} is sent again, up to 8
+	 * times, before the 403 stands.
 	 */
 	Mono<Integer> mkcol(String fullDirectory) {
 		return mkcol(fullDirectory, 1);
@@ -502,8 +504,12 @@ final class DavClient {
 			case 201, 405, 409 -> Mono.just(response.status());
 			case 423 -> (attempt >= 8) ? Mono.error(response.error("MKCOL"))
 					: Mono.delay(WebDavWriter.pause(attempt)).then(Mono.defer(() -> mkcol(fullDirectory, attempt + 1)));
+			// not there after a 403: it may have been made and removed in between (a conditional write's lock
+			// collection, released by the write that held it), so ask again; a real refusal stays a 403
 			case 403 -> stat(fullDirectory).flatMap((found) -> found.filter(DavResource::collection).isPresent()
-					? Mono.just(405) : Mono.error(response.error("MKCOL")));
+					? Mono.just(405)
+					: (attempt >= 8) ? Mono.error(response.error("MKCOL"))
+							: Mono.delay(WebDavWriter.pause(attempt)).then(Mono.defer(() -> mkcol(fullDirectory, attempt + 1))));
 			default -> Mono.error(response.error("MKCOL"));
 		});
 	}
