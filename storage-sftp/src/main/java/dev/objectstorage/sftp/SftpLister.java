@@ -1,12 +1,19 @@
 package dev.objectstorage.sftp;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectEntry;
+import dev.objectstorage.Operation;
 import dev.objectstorage.spi.PathOrder;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
+import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.common.SftpException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -40,6 +47,16 @@ final class SftpLister {
 		this.prefix = prefix;
 		this.recursive = options.recursive();
 		this.startAfter = options.startAfter();
+	}
+
+	/**
+	 * A lister that reads the directories on the backend's channels.
+	 * @param core the backend's channels and settings
+	 * @param prefix the listing's prefix
+	 * @param options the listing's options
+	 */
+	SftpLister(SftpCore core, String prefix, ListOptions options) {
+		this((directoryPath, namePrefix) -> children(core, directoryPath, namePrefix), prefix, options);
 	}
 
 	Flux<ObjectEntry> list() {
@@ -83,6 +100,56 @@ final class SftpLister {
 				return Mono.just(true);
 			}
 			return Flux.fromIterable(list).concatMap((c) -> hasObjects(c.path + "/")).any(Boolean::booleanValue);
+		});
+	}
+
+	/** The visible children of one directory (relative path ending in '/', or ""), sorted in {@link PathOrder}. */
+	static Mono<List<SftpLister.Child>> children(SftpCore core, String directoryPath, String namePrefix) {
+		return core.call(Operation.LIST, directoryPath + namePrefix, (lease) -> {
+			SftpClient sftp = lease.sftp();
+			String root = lease.channel().root();
+			String base = root.equals("/") ? "" : root;
+			String directory = directoryPath.isEmpty() ? root
+					: base + "/" + directoryPath.substring(0, directoryPath.length() - 1);
+			CloseableHandle handle;
+			try {
+				handle = sftp.openDir(directory);
+			}
+			catch (SftpException ex) {
+				Attributes attributes = SftpErrors.isNotFound(ex) ? null : RemoteFiles.statOrNull(sftp, directory);
+				if (attributes == null || !attributes.isDirectory()) {
+					return List.<SftpLister.Child>of(); // nothing there, or an object: nothing below
+				}
+				throw ex;
+			}
+			List<SftpLister.Child> children = new ArrayList<>();
+			try (handle) {
+				for (List<DirEntry> batch = sftp.readDir(handle); batch != null; batch = sftp.readDir(handle)) {
+					for (DirEntry entry : batch) {
+						String name = entry.getFilename();
+						if (name.equals(".") || name.equals("..") || SftpMetadata.isReserved(name)
+								|| !name.startsWith(namePrefix)) {
+							continue;
+						}
+						Attributes attributes = entry.getAttributes();
+						if (attributes.isSymbolicLink()) {
+							attributes = RemoteFiles.statOrNull(sftp, directory + "/" + name);
+							if (attributes == null) {
+								continue; // a dangling link
+							}
+						}
+						if (attributes.isDirectory()) {
+							children.add(SftpLister.Child.directory(directoryPath + name));
+						}
+						else if (attributes.isRegularFile()) {
+							children.add(SftpLister.Child.object(directoryPath + name, attributes.getSize(),
+									RemoteFiles.seconds(attributes)));
+						}
+					}
+				}
+			}
+			children.sort((a, b) -> PathOrder.compare(a.sortKey(), b.sortKey()));
+			return children;
 		});
 	}
 

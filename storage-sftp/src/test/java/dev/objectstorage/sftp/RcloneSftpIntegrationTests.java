@@ -94,7 +94,7 @@ class RcloneSftpIntegrationTests {
 					assertThat(storage.exists(path).block(TIMEOUT)).isFalse();
 				}
 			}
-			assertThat(backend.hardLinks()).isEqualTo(SftpBackend.HardLinks.FAKE);
+			assertThat(backend.hardLinks()).isEqualTo(SftpPublisher.HardLinks.FAKE);
 			// an existing object is still refused as a failed condition, and left as it was
 			storage.write("create/existing.txt", StorageTck.utf8("first")).block(TIMEOUT);
 			StorageException exists = catchThrowableOfType(StorageException.class,
