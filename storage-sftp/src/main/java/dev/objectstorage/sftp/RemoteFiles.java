@@ -192,8 +192,7 @@ final class RemoteFiles {
 	 * {@link #renameReplacing} for a write's own temporary file, which nobody else renames or
 	 * removes: where the server answers that it does not exist while it does (rclone's
 	 * {@code serve sftp} may, for a file closed a moment ago while other files of the directory are
-	 * written), the rename is tried again, up to 10 times with 20 ms more pause each (on the
-	 * backend's blocking scheduler). A failure names the step, so that a report says which request
+	 * written), the rename is tried again, for about 5 s (see {@link #BLIND_ATTEMPTS}). A failure names the step, so that a report says which request
 	 * the server refused.
 	 */
 	static void publishRenaming(SftpConnector.Channel channel, String source, String target) throws IOException {
@@ -203,7 +202,7 @@ final class RemoteFiles {
 				return;
 			}
 			catch (SftpException ex) {
-				if (attempt >= 10 || !SftpErrors.isNotFound(ex) || lstatOrNull(channel.sftp, source) == null) {
+				if (attempt >= BLIND_ATTEMPTS || !SftpErrors.isNotFound(ex) || lstatOrNull(channel.sftp, source) == null) {
 					SftpException named = new SftpException(ex.getStatus(),
 							"renaming the written temporary file " + name(source) + " into place: " + ex.getMessage());
 					named.initCause(ex);
@@ -217,7 +216,7 @@ final class RemoteFiles {
 	/**
 	 * Writes a new small file whole, next to a file of the same write that exists: a
 	 * {@code NO_SUCH_FILE} answer can only be the server's momentary blindness (see
-	 * {@link #publishRenaming}), so the write is tried again, up to 10 times.
+	 * {@link #publishRenaming}), so the write is tried again, for about 5 s (see {@link #BLIND_ATTEMPTS}).
 	 */
 	static void writeNewFileNextToOwn(SftpClient sftp, String path, byte[] bytes) throws IOException {
 		for (int attempt = 1;; attempt++) {
@@ -226,7 +225,7 @@ final class RemoteFiles {
 				return;
 			}
 			catch (SftpException ex) {
-				if (attempt >= 10 || !SftpErrors.isNotFound(ex)) {
+				if (attempt >= BLIND_ATTEMPTS || !SftpErrors.isNotFound(ex)) {
 					SftpException named = new SftpException(ex.getStatus(),
 							"writing the temporary file " + name(path) + ": " + ex.getMessage());
 					named.initCause(ex);
@@ -238,9 +237,17 @@ final class RemoteFiles {
 		}
 	}
 
-	private static void pause(int attempt, SftpException ex) throws SftpException {
+	/**
+	 * How many times a step on a file of the write's own is tried while the server says it is not
+	 * there: with {@link #pause}, about 5 s in all (rclone's serve sftp was seen to take more than
+	 * a second to show a file just closed on a busy machine).
+	 */
+	static final int BLIND_ATTEMPTS = 30;
+
+	/** Waits before the next try: 20 ms more each time, at most 200 ms (on the blocking scheduler). */
+	static void pause(int attempt, SftpException ex) throws SftpException {
 		try {
-			Thread.sleep(20L * attempt);
+			Thread.sleep(Math.min(200L, 20L * attempt));
 		}
 		catch (InterruptedException interrupted) {
 			Thread.currentThread().interrupt();

@@ -54,6 +54,9 @@ final class SftpReader {
 		return this.core.connector().acquire()
 			.flatMap((lease) -> open(lease, path, options))
 			.doOnDiscard(ObjectContent.class, ObjectContent::release)
+			// a lease that arrives as the open is cancelled is dropped by flatMap before open(lease) runs
+			// (whose cancel handler would give it back): give it back here, or the channel is lost
+			.doOnDiscard(Lease.class, (lease) -> lease.release().subscribe())
 			.onErrorMap((ex) -> SftpErrors.map(ex, Operation.READ, path));
 	}
 

@@ -131,22 +131,19 @@ final class TempFile {
 			h.close();
 		}
 		// rclone serve sftp (its VFS) may not show a file just closed for a moment under concurrent
-		// writes: look again a few times before the write fails (it fails loudly if the file is gone)
+		// writes: look again for about 5 s before the write fails (it fails loudly if the file is gone)
 		for (int attempt = 1;; attempt++) {
 			try {
 				return this.sftp.lstat(this.path);
 			}
 			catch (SftpException ex) {
-				if (attempt >= 10 || !SftpErrors.isNotFound(ex)) {
-					throw ex;
+				if (attempt >= RemoteFiles.BLIND_ATTEMPTS || !SftpErrors.isNotFound(ex)) {
+					SftpException named = new SftpException(ex.getStatus(),
+							"looking at the written temporary file " + RemoteFiles.name(this.path) + ": " + ex.getMessage());
+					named.initCause(ex);
+					throw named;
 				}
-				try {
-					Thread.sleep(20L * attempt); // on the backend's own blocking scheduler
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					throw ex;
-				}
+				RemoteFiles.pause(attempt, ex); // on the backend's own blocking scheduler
 			}
 		}
 	}
