@@ -29,6 +29,10 @@ class BenchmarkSmokeTests {
 		// install hint (a failure with STORAGE_TEST_REQUIRE_SERVERS=true) before JMH would error
 		HttpdServer.checkInstalled();
 		AzuriteServer.get();
+		// JMH refuses to start while another JMH run holds its lock file in the temporary directory (a
+		// benchmark, or this test in another build on the same machine): this run measures nothing, so
+		// it need not have the machine to itself
+		System.setProperty("jmh.ignoreLock", "true");
 		Options options = new OptionsBuilder()
 			.include(StorageBenchmarks.class.getName())
 			.param("size", "4096")
