@@ -81,10 +81,16 @@ public final class RcloneSftpServer {
 		Files.writeString(this.knownHosts, "[127.0.0.1]:" + this.port + " " + publicKey[0] + " " + publicKey[1] + "\n",
 				StandardCharsets.US_ASCII);
 		Path log = this.directory.resolve("rclone.log");
+		// --dir-cache-time 1s: rclone's VFS keeps a directory's listing for 5 minutes by default, and a
+		// listing read while many files of a new directory are written can miss one just closed: it
+		// then answers NO_SUCH_FILE for that file until the listing is read again (seen as writes
+		// failing on a busy machine). The backend looks again for about 5 s (RemoteFiles.BLIND_ATTEMPTS):
+		// with 1 s, rclone reads the directory again within that time. Users of rclone serve sftp
+		// under concurrent writes want the same flag.
 		this.process = new ProcessBuilder(RCLONE.toString(), "serve", "sftp", this.dataDirectory.toString(), "--addr",
 				"127.0.0.1:" + this.port, "--user", this.username, "--pass", this.password, "--key", hostKey.toString(),
 				"--authorized-keys", authorizedKeys.toString(), "--config", config.toString(), "--cache-dir",
-				this.directory.resolve("cache").toString(), "--log-level", "NOTICE")
+				this.directory.resolve("cache").toString(), "--dir-cache-time", "1s", "--log-level", "NOTICE")
 			.directory(this.directory.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
