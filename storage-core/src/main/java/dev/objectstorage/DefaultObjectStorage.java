@@ -1,5 +1,8 @@
 package dev.objectstorage;
 
+import dev.objectstorage.spi.ObjectPaths;
+import dev.objectstorage.spi.Etags;
+import dev.objectstorage.spi.Ranges;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package dev.objectstorage;
 
+import dev.objectstorage.spi.ObjectPaths;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.objectstorage;
 
+import dev.objectstorage.spi.Etags;
 import java.util.Map;
 
 import dev.objectstorage.spi.PathOrder;

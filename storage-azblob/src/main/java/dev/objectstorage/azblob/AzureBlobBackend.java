@@ -1,5 +1,6 @@
 package dev.objectstorage.azblob;
 
+import dev.objectstorage.spi.Etags;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -29,13 +30,11 @@ import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import dev.objectstorage.Capabilities;
 import dev.objectstorage.ErrorKind;
-import dev.objectstorage.Etags;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
-import dev.objectstorage.Ranges;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;

@@ -5,11 +5,9 @@ import java.nio.channels.FileChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.objectstorage.ErrorKind;
-import dev.objectstorage.Etags;
 import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
-import dev.objectstorage.Ranges;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,6 @@
 package dev.objectstorage.s3;
 
+import dev.objectstorage.spi.Etags;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.util.function.Supplier;
 
 import dev.objectstorage.Capabilities;
 import dev.objectstorage.ErrorKind;
-import dev.objectstorage.Etags;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;

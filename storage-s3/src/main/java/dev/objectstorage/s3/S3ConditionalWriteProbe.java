@@ -1,11 +1,11 @@
 package dev.objectstorage.s3;
 
+import dev.objectstorage.spi.Etags;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 import dev.objectstorage.ErrorKind;
-import dev.objectstorage.Etags;
 import dev.objectstorage.Operation;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;

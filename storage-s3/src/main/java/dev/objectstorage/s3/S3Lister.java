@@ -1,10 +1,10 @@
 package dev.objectstorage.s3;
 
+import dev.objectstorage.spi.Etags;
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.objectstorage.ErrorKind;
-import dev.objectstorage.Etags;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.StorageException;

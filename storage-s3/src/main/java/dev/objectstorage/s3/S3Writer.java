@@ -1,5 +1,6 @@
 package dev.objectstorage.s3;
 
+import dev.objectstorage.spi.Etags;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -9,7 +10,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 
-import dev.objectstorage.Etags;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
 import dev.objectstorage.StorageException;

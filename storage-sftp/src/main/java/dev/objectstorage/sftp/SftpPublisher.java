@@ -1,12 +1,12 @@
 package dev.objectstorage.sftp;
 
+import dev.objectstorage.spi.Etags;
 import java.io.IOException;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.objectstorage.ErrorKind;
-import dev.objectstorage.Etags;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
 import dev.objectstorage.StorageException;

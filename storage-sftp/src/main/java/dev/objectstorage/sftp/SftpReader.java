@@ -1,13 +1,13 @@
 package dev.objectstorage.sftp;
 
+import dev.objectstorage.spi.Etags;
+import dev.objectstorage.spi.Ranges;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.objectstorage.Etags;
 import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
-import dev.objectstorage.Ranges;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.spi.Contents;

@@ -1,5 +1,7 @@
 package dev.objectstorage.webdav;
 
+import dev.objectstorage.spi.Etags;
+import dev.objectstorage.spi.Ranges;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Objects;
@@ -9,13 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.objectstorage.Capabilities;
 import dev.objectstorage.ErrorKind;
-import dev.objectstorage.Etags;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
-import dev.objectstorage.Ranges;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;

@@ -1,5 +1,7 @@
-package dev.objectstorage;
+package dev.objectstorage.spi;
 
+import dev.objectstorage.StorageException;
+import dev.objectstorage.ErrorKind;
 import java.nio.charset.StandardCharsets;
 
 /**

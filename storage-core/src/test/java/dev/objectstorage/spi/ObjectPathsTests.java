@@ -1,5 +1,7 @@
-package dev.objectstorage;
+package dev.objectstorage.spi;
 
+import dev.objectstorage.StorageException;
+import dev.objectstorage.ErrorKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

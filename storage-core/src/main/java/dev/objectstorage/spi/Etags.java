@@ -1,4 +1,4 @@
-package dev.objectstorage;
+package dev.objectstorage.spi;
 
 import org.jspecify.annotations.Nullable;
 

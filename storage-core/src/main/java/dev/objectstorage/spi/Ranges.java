@@ -1,4 +1,9 @@
-package dev.objectstorage;
+package dev.objectstorage.spi;
+
+import dev.objectstorage.ReadOptions;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.Operation;
 
 /**
  * Range helpers shared by backends that cut ranges themselves.
