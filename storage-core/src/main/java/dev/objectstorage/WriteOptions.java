@@ -13,25 +13,26 @@ import org.jspecify.annotations.Nullable;
  * User metadata keys are case-insensitive and stored in lower case; they may contain letters,
  * digits, {@code -}, {@code _} and {@code .}. Values must be printable US-ASCII, the only set every
  * service round-trips unchanged.
- *
- * @param contentType the content type to store, or {@code null}
- * @param contentLength the number of bytes the publisher will emit if known in advance, or {@code -1}.
- * Enforced: content that ends before it, or runs past it, fails the write with
- * {@link ErrorKind#INVALID_INPUT} and publishes nothing (so a cut-off upload is never stored as
- * complete). Backends may use it to choose their upload strategy
- * @param userMetadata user metadata to store with the object
- * @param cacheControl a {@code Cache-Control} value to store, or {@code null}
- * @param contentDisposition a {@code Content-Disposition} value to store, or {@code null}
- * @param ifNotExists only write if no object exists at the path (else {@code CONDITION_NOT_MATCH})
- * @param ifMatch only write if the existing object has this entity tag (else {@code CONDITION_NOT_MATCH})
  */
-public record WriteOptions(@Nullable String contentType, long contentLength, Map<String, String> userMetadata,
-		@Nullable String cacheControl, @Nullable String contentDisposition, boolean ifNotExists,
-		@Nullable String ifMatch) {
+public final class WriteOptions {
 
 	private static final WriteOptions DEFAULTS = new WriteOptions(null, -1, Map.of(), null, null, false, null);
 
-	public WriteOptions {
+	private final @Nullable String contentType;
+
+	private final long contentLength;
+
+	private final Map<String, String> userMetadata;
+
+	private final @Nullable String cacheControl;
+
+	private final @Nullable String contentDisposition;
+
+	private final boolean ifNotExists;
+
+	private final @Nullable String ifMatch;
+
+	private WriteOptions(@Nullable String contentType, long contentLength, Map<String, String> userMetadata, @Nullable String cacheControl, @Nullable String contentDisposition, boolean ifNotExists, @Nullable String ifMatch) {
 		if (contentLength < -1) {
 			throw StorageException.invalidInput("contentLength must be -1 (unknown) or not negative, was "
 					+ contentLength);
@@ -44,6 +45,13 @@ public record WriteOptions(@Nullable String contentType, long contentLength, Map
 		if (ifNotExists && ifMatch != null) {
 			throw StorageException.invalidInput("ifNotExists and ifMatch must not be combined");
 		}
+		this.contentType = contentType;
+		this.contentLength = contentLength;
+		this.userMetadata = userMetadata;
+		this.cacheControl = cacheControl;
+		this.contentDisposition = contentDisposition;
+		this.ifNotExists = ifNotExists;
+		this.ifMatch = ifMatch;
 	}
 
 	/**
@@ -136,6 +144,77 @@ public record WriteOptions(@Nullable String contentType, long contentLength, Map
 				throw StorageException.invalidInput(name + " must not contain control characters");
 			}
 		}
+	}
+
+	/**
+	 * The content type to store, or {@code null}.
+	 * @return this option's contentType
+	 */
+	public @Nullable String contentType() {
+		return this.contentType;
+	}
+
+	/**
+	 * The number of bytes the publisher will emit if known in advance, or {@code -1}. Enforced: content that ends before it, or runs past it, fails the write with {@link ErrorKind#INVALID_INPUT} and publishes nothing (so a cut-off upload is never stored as complete). Backends may use it to choose their upload strategy.
+	 * @return this option's contentLength
+	 */
+	public long contentLength() {
+		return this.contentLength;
+	}
+
+	/**
+	 * User metadata to store with the object.
+	 * @return this option's userMetadata
+	 */
+	public Map<String, String> userMetadata() {
+		return this.userMetadata;
+	}
+
+	/**
+	 * A {@code Cache-Control} value to store, or {@code null}.
+	 * @return this option's cacheControl
+	 */
+	public @Nullable String cacheControl() {
+		return this.cacheControl;
+	}
+
+	/**
+	 * A {@code Content-Disposition} value to store, or {@code null}.
+	 * @return this option's contentDisposition
+	 */
+	public @Nullable String contentDisposition() {
+		return this.contentDisposition;
+	}
+
+	/**
+	 * Only write if no object exists at the path (else {@code CONDITION_NOT_MATCH}).
+	 * @return this option's ifNotExists
+	 */
+	public boolean ifNotExists() {
+		return this.ifNotExists;
+	}
+
+	/**
+	 * Only write if the existing object has this entity tag (else {@code CONDITION_NOT_MATCH}).
+	 * @return this option's ifMatch
+	 */
+	public @Nullable String ifMatch() {
+		return this.ifMatch;
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		return this == other || (other instanceof WriteOptions that && java.util.Objects.equals(this.contentType, that.contentType) && this.contentLength == that.contentLength && java.util.Objects.equals(this.userMetadata, that.userMetadata) && java.util.Objects.equals(this.cacheControl, that.cacheControl) && java.util.Objects.equals(this.contentDisposition, that.contentDisposition) && this.ifNotExists == that.ifNotExists && java.util.Objects.equals(this.ifMatch, that.ifMatch));
+	}
+
+	@Override
+	public int hashCode() {
+		return java.util.Objects.hash(this.contentType, this.contentLength, this.userMetadata, this.cacheControl, this.contentDisposition, this.ifNotExists, this.ifMatch);
+	}
+
+	@Override
+	public String toString() {
+		return "WriteOptions[contentType=" + this.contentType + ", contentLength=" + this.contentLength + ", userMetadata=" + this.userMetadata + ", cacheControl=" + this.cacheControl + ", contentDisposition=" + this.contentDisposition + ", ifNotExists=" + this.ifNotExists + ", ifMatch=" + this.ifMatch + "]";
 	}
 
 }

@@ -245,10 +245,14 @@ public class AzureBlobBackend implements StorageBackend {
 					Operation.READ, path, null, false, null);
 		}
 		OffsetDateTime lastModified = headers.getLastModified();
-		ObjectMetadata metadata = new ObjectMetadata(path, size, Etags.quote(headers.getETag()),
-				(lastModified != null) ? lastModified.toInstant() : null, headers.getContentType(),
-				MetadataNames.decode(headers.getMetadata()), headers.getCacheControl(), headers.getContentDisposition(),
-				headers.getVersionId());
+		ObjectMetadata metadata = ObjectMetadata.builder(path, size, Etags.quote(headers.getETag()))
+			.lastModified((lastModified != null) ? lastModified.toInstant() : null)
+			.contentType(headers.getContentType())
+			.userMetadata(MetadataNames.decode(headers.getMetadata()))
+			.cacheControl(headers.getCacheControl())
+			.contentDisposition(headers.getContentDisposition())
+			.version(headers.getVersionId())
+			.build();
 		return Contents.answered(path, options, metadata, served != null, (served != null) ? served.start() : 0,
 				(served != null) ? served.length() : size, body);
 	}
@@ -290,10 +294,14 @@ public class AzureBlobBackend implements StorageBackend {
 
 	static ObjectMetadata metadata(String path, BlobProperties properties) {
 		OffsetDateTime lastModified = properties.getLastModified();
-		return new ObjectMetadata(path, properties.getBlobSize(), Etags.quote(properties.getETag()),
-				(lastModified != null) ? lastModified.toInstant() : null, properties.getContentType(),
-				MetadataNames.decode(properties.getMetadata()), properties.getCacheControl(),
-				properties.getContentDisposition(), properties.getVersionId());
+		return ObjectMetadata.builder(path, properties.getBlobSize(), Etags.quote(properties.getETag()))
+			.lastModified((lastModified != null) ? lastModified.toInstant() : null)
+			.contentType(properties.getContentType())
+			.userMetadata(MetadataNames.decode(properties.getMetadata()))
+			.cacheControl(properties.getCacheControl())
+			.contentDisposition(properties.getContentDisposition())
+			.version(properties.getVersionId())
+			.build();
 	}
 
 	@Override

@@ -145,9 +145,11 @@ final class AzureBlobWriter {
 	}
 
 	private static ObjectMetadata metadata(String path, long size, BlockBlobItem item, WriteOptions options) {
-		return new ObjectMetadata(path, size, Etags.quote(item.getETag()),
-				(item.getLastModified() != null) ? item.getLastModified().toInstant() : null, options.contentType(),
-				options.userMetadata(), options.cacheControl(), options.contentDisposition(), item.getVersionId());
+		return ObjectMetadata.builder(path, size, Etags.quote(item.getETag()))
+			.lastModified((item.getLastModified() != null) ? item.getLastModified().toInstant() : null)
+			.attributesOf(options)
+			.version(item.getVersionId())
+			.build();
 	}
 
 	/** A block to stage: its ID and its bytes (a view of a chunk, not a copy). */

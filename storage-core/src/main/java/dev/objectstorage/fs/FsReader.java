@@ -306,9 +306,13 @@ final class FsReader {
 	private final ConcurrentHashMap<MetadataKey, FsMetadata.Stored> metadataCache = new ConcurrentHashMap<>();
 
 	static ObjectMetadata metadata(String path, BasicFileAttributes attributes, FsMetadata.Stored stored) {
-		return new ObjectMetadata(path, attributes.size(), etag(attributes, stored),
-				attributes.lastModifiedTime().toInstant(), stored.contentType(), stored.userMetadata(),
-				stored.cacheControl(), stored.contentDisposition(), null);
+		return ObjectMetadata.builder(path, attributes.size(), etag(attributes, stored))
+			.lastModified(attributes.lastModifiedTime().toInstant())
+			.contentType(stored.contentType())
+			.userMetadata(stored.userMetadata())
+			.cacheControl(stored.cacheControl())
+			.contentDisposition(stored.contentDisposition())
+			.build();
 	}
 
 	static String etag(BasicFileAttributes attributes, FsMetadata.Stored stored) {

@@ -154,9 +154,10 @@ public class MemoryBackend implements StorageBackend {
 
 	private ObjectMetadata store(String path, List<byte[]> chunks, WriteOptions options) {
 		Blob blob = new Blob(chunks.toArray(new byte[0][]), null);
-		ObjectMetadata metadata = new ObjectMetadata(path, blob.size, nextEtag(), Instant.now(),
-				options.contentType(), options.userMetadata(), options.cacheControl(), options.contentDisposition(),
-				null);
+		ObjectMetadata metadata = ObjectMetadata.builder(path, blob.size, nextEtag())
+			.lastModified(Instant.now())
+			.attributesOf(options)
+			.build();
 		Blob stored = blob.withMetadata(metadata);
 		this.objects.compute(path, (key, existing) -> {
 			if (options.ifNotExists() && existing != null) {
@@ -209,8 +210,7 @@ public class MemoryBackend implements StorageBackend {
 		return Mono.fromRunnable(() -> {
 			Blob blob = get(source, Operation.COPY);
 			ObjectMetadata m = blob.metadata;
-			this.objects.put(target, blob.withMetadata(new ObjectMetadata(target, m.size(), m.etag(), Instant.now(),
-					m.contentType(), m.userMetadata(), m.cacheControl(), m.contentDisposition(), null)));
+			this.objects.put(target, blob.withMetadata(m.toBuilder().path(target).lastModified(Instant.now()).version(null).build()));
 		});
 	}
 
@@ -221,7 +221,7 @@ public class MemoryBackend implements StorageBackend {
 			if (blob == null) {
 				throw StorageException.notFound(Operation.RENAME, source);
 			}
-			this.objects.put(target, blob.withMetadata(blob.metadata.withPath(target)));
+			this.objects.put(target, blob.withMetadata(blob.metadata.toBuilder().path(target).build()));
 		});
 	}
 

@@ -303,9 +303,14 @@ public class S3Backend implements StorageBackend {
 			throw new StorageException(ErrorKind.UNEXPECTED, "The server answered a GET without the object's size",
 					Operation.READ, path, null, false, null);
 		}
-		ObjectMetadata metadata = new ObjectMetadata(path, size, Etags.quote(response.eTag()), response.lastModified(),
-				response.contentType(), response.metadata(), response.cacheControl(), response.contentDisposition(),
-				response.versionId());
+		ObjectMetadata metadata = ObjectMetadata.builder(path, size, Etags.quote(response.eTag()))
+			.lastModified(response.lastModified())
+			.contentType(response.contentType())
+			.userMetadata(response.metadata())
+			.cacheControl(response.cacheControl())
+			.contentDisposition(response.contentDisposition())
+			.version(response.versionId())
+			.build();
 		if (size == 0) {
 			// nothing to read; some servers (s3rver) answer a range of an empty object with a Content-Length
 			// of 1 and no body, which would never end
@@ -403,9 +408,15 @@ public class S3Backend implements StorageBackend {
 	}
 
 	static ObjectMetadata metadata(String path, HeadObjectResponse head) {
-		return new ObjectMetadata(path, (head.contentLength() != null) ? head.contentLength() : 0,
-				Etags.quote(head.eTag()), head.lastModified(), head.contentType(), head.metadata(), head.cacheControl(),
-				head.contentDisposition(), head.versionId());
+		return ObjectMetadata
+			.builder(path, (head.contentLength() != null) ? head.contentLength() : 0, Etags.quote(head.eTag()))
+			.lastModified(head.lastModified())
+			.contentType(head.contentType())
+			.userMetadata(head.metadata())
+			.cacheControl(head.cacheControl())
+			.contentDisposition(head.contentDisposition())
+			.version(head.versionId())
+			.build();
 	}
 
 	@Override

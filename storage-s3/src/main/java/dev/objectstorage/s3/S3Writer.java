@@ -312,8 +312,10 @@ final class S3Writer {
 
 	private static ObjectMetadata metadata(String path, long size, String etag, SdkHttpResponse http,
 			WriteOptions options, @Nullable String version) {
-		return new ObjectMetadata(path, size, Etags.quote(etag), date(http), options.contentType(),
-				options.userMetadata(), options.cacheControl(), options.contentDisposition(), version);
+		return ObjectMetadata.builder(path, size, Etags.quote(etag)).lastModified(date(http))
+			.attributesOf(options)
+			.version(version)
+			.build();
 	}
 
 	/** The server's time of the response, the closest thing to the new object's modification time. */

@@ -189,9 +189,13 @@ final class SftpMetadata {
 		long mtime = RemoteFiles.seconds(attributes);
 		Stored s = (stored != null && stored.describes(attributes)) ? stored : null;
 		String etag = etag(size, mtime, (s != null) ? s.tag() : null);
-		return new ObjectMetadata(path, size, etag, Instant.ofEpochSecond(mtime), (s != null) ? s.contentType() : null,
-				(s != null) ? s.userMetadata() : Map.of(), (s != null) ? s.cacheControl() : null,
-				(s != null) ? s.contentDisposition() : null, null);
+		return ObjectMetadata.builder(path, size, etag)
+			.lastModified(Instant.ofEpochSecond(mtime))
+			.contentType((s != null) ? s.contentType() : null)
+			.userMetadata((s != null) ? s.userMetadata() : Map.of())
+			.cacheControl((s != null) ? s.cacheControl() : null)
+			.contentDisposition((s != null) ? s.contentDisposition() : null)
+			.build();
 	}
 
 	static String etag(long size, long mtime, @Nullable String tag) {

@@ -130,11 +130,14 @@ final class SftpPublisher {
 				RemoteFiles.publishRenaming(lease.channel(), sidecar.path, SftpMetadata.sidecarOf(file));
 				sidecar.published = true;
 			}
-			return new ObjectMetadata(path, size, SftpMetadata.etag(size, mtime, this.settings.metadata() ? stored.tag() : null),
-					java.time.Instant.ofEpochSecond(mtime), this.settings.metadata() ? stored.contentType() : null,
-					this.settings.metadata() ? stored.userMetadata() : java.util.Map.of(),
-					this.settings.metadata() ? stored.cacheControl() : null,
-					this.settings.metadata() ? stored.contentDisposition() : null, null);
+			boolean kept = this.settings.metadata();
+			return ObjectMetadata.builder(path, size, SftpMetadata.etag(size, mtime, kept ? stored.tag() : null))
+				.lastModified(java.time.Instant.ofEpochSecond(mtime))
+				.contentType(kept ? stored.contentType() : null)
+				.userMetadata(kept ? stored.userMetadata() : null)
+				.cacheControl(kept ? stored.cacheControl() : null)
+				.contentDisposition(kept ? stored.contentDisposition() : null)
+				.build();
 		}
 		finally {
 			lock.unlock();

@@ -50,8 +50,13 @@ record DavResource(String href, boolean collection, long size, @Nullable Instant
 	}
 
 	ObjectMetadata metadata(String path) {
-		return new ObjectMetadata(path, Math.max(this.size, 0), etag(), this.lastModified, this.contentType,
-				this.userMetadata, this.cacheControl, this.contentDisposition, null);
+		return ObjectMetadata.builder(path, Math.max(this.size, 0), etag())
+			.lastModified(this.lastModified)
+			.contentType(this.contentType)
+			.userMetadata(this.userMetadata)
+			.cacheControl(this.cacheControl)
+			.contentDisposition(this.contentDisposition)
+			.build();
 	}
 
 	/** An entity tag without weak prefix and quotes, or {@code null}. */

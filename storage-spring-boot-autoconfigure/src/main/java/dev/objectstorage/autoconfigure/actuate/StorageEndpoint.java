@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.objectstorage.Capabilities;
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.Operation;
@@ -112,7 +111,7 @@ public class StorageEndpoint {
 				}
 			}
 		}
-		return new StorageDescriptor(storage.name(), storage.scheme(), storage.location(), storage.capabilities(),
+		return new StorageDescriptor(storage.name(), storage.scheme(), storage.location(), storage.capabilities().asMap(),
 				layer != null, new Totals(count, errors, bytesRead, bytesWritten, readLastMinute, writeLastMinute),
 				operations);
 	}
@@ -131,12 +130,12 @@ public class StorageEndpoint {
 	 * @param name its name
 	 * @param scheme its backend's scheme
 	 * @param location where its data lives (never a secret)
-	 * @param capabilities what its backend supports
+	 * @param capabilities what its backend supports, by capability name
 	 * @param metricsEnabled whether operations are measured (false when the metrics layer is off)
 	 * @param totals all operations together
 	 * @param operations the figures per operation
 	 */
-	public record StorageDescriptor(String name, String scheme, String location, Capabilities capabilities,
+	public record StorageDescriptor(String name, String scheme, String location, Map<String, Boolean> capabilities,
 			boolean metricsEnabled, Totals totals, Map<String, OperationDescriptor> operations) {
 	}
 
