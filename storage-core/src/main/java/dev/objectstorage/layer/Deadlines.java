@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 
@@ -39,7 +40,18 @@ final class Deadlines {
 	 * @return the deadline, to move forward or cancel
 	 */
 	Deadline start(long inNanos, Runnable onExpiry) {
-		Deadline deadline = new Deadline(System.nanoTime() + inNanos, onExpiry);
+		Deadline deadline = start(inNanos);
+		deadline.onExpiry(onExpiry);
+		return deadline;
+	}
+
+	/**
+	 * Starts watching a deadline whose expiry action is set later ({@link Deadline#onExpiry(Runnable)}).
+	 * @param inNanos when it passes, from now
+	 * @return the deadline, to move forward or cancel
+	 */
+	Deadline start(long inNanos) {
+		Deadline deadline = new Deadline(System.nanoTime() + inNanos);
 		this.active.add(deadline);
 		ensureTicking();
 		return deadline;
@@ -56,12 +68,16 @@ final class Deadlines {
 		}
 	}
 
-	private void check() {
+	/** Runs the expiry of every deadline that passed (the ticker's task; tests call it directly). */
+	void check() {
 		long now = System.nanoTime();
 		for (Deadline deadline : this.active) {
-			if (now - deadline.at >= 0 && deadline.done.compareAndSet(false, true)) {
+			if (now - deadline.at >= 0 && Deadline.STATE.compareAndSet(deadline, Deadline.ACTIVE, Deadline.EXPIRED)) {
 				this.active.remove(deadline);
-				deadline.onExpiry.run();
+				Runnable action = deadline.onExpiry;
+				if (action != null) {
+					action.run();
+				}
 			}
 		}
 	}
@@ -73,15 +89,32 @@ final class Deadlines {
 	/** One watched deadline. */
 	final class Deadline {
 
+		private static final AtomicIntegerFieldUpdater<Deadline> STATE = AtomicIntegerFieldUpdater
+			.newUpdater(Deadline.class, "state");
+
+		private static final int ACTIVE = 0;
+
+		private static final int CANCELLED = 1;
+
+		private static final int EXPIRED = 2;
+
 		private volatile long at;
 
-		private final Runnable onExpiry;
+		private volatile @Nullable Runnable onExpiry;
 
-		private final AtomicBoolean done = new AtomicBoolean();
+		private volatile int state;
 
-		private Deadline(long at, Runnable onExpiry) {
+		private Deadline(long at) {
 			this.at = at;
-			this.onExpiry = onExpiry;
+		}
+
+		/**
+		 * Sets what to do when the deadline passes; a deadline handed from one watcher to the next
+		 * gets the next one's action. Whoever sets it checks {@link #expired()} afterwards: an expiry
+		 * that raced with the change may have run the previous action.
+		 */
+		void onExpiry(Runnable action) {
+			this.onExpiry = action;
 		}
 
 		/** Moves the deadline to {@code inNanos} from now. */
@@ -89,9 +122,14 @@ final class Deadlines {
 			this.at = System.nanoTime() + inNanos;
 		}
 
+		/** Whether the deadline passed (not merely cancelled). */
+		boolean expired() {
+			return this.state == EXPIRED;
+		}
+
 		/** Stops watching; the expiry action will not run (unless it already has). */
 		void cancel() {
-			if (this.done.compareAndSet(false, true)) {
+			if (STATE.compareAndSet(this, ACTIVE, CANCELLED)) {
 				Deadlines.this.active.remove(this);
 			}
 		}

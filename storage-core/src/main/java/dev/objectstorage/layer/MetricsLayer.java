@@ -7,8 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
@@ -20,6 +19,7 @@ import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
 import dev.objectstorage.spi.StorageBackend;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -158,72 +158,116 @@ public final class MetricsLayer implements Layer {
 		}
 	}
 
-	/** Per subscription: when it started and how it ended. */
-	private final class Tracker {
+	/**
+	 * Per operation: when it started and how it ended. As the hooks of a single-result operation or a
+	 * listing it ends with its subscription; a read's tracker is handed from the open to the content.
+	 */
+	private final class Tracker<T> implements Hooked.Hooks<T> {
+
+		@SuppressWarnings("rawtypes")
+		private static final AtomicIntegerFieldUpdater<Tracker> ENDED = AtomicIntegerFieldUpdater
+			.newUpdater(Tracker.class, "ended");
 
 		private final Operation operation;
 
-		private final long start = System.nanoTime();
+		private final boolean single;
 
-		private final AtomicBoolean ended = new AtomicBoolean();
+		private final long start = MetricsLayer.this.history.now();
 
-		Tracker(Operation operation) {
+		private volatile int ended;
+
+		Tracker(Operation operation, boolean single) {
 			this.operation = operation;
+			this.single = single;
 		}
 
 		// recorded before the signal travels on, so a caller that sees the result sees it counted
 
-		void complete() {
-			end(SignalType.ON_COMPLETE, null);
+		@Override
+		public T next(T value) {
+			if (this.single) {
+				end(SignalType.ON_COMPLETE, null);
+			}
+			return value;
 		}
 
-		void error(Throwable ex) {
-			end(SignalType.ON_ERROR, ex);
+		@Override
+		public void ended(SignalType signal, @Nullable Throwable error) {
+			end(signal, error);
 		}
 
-		void cancel() {
-			end(SignalType.CANCEL, null);
-		}
-
-		private void end(SignalType signal, Throwable error) {
-			if (this.ended.compareAndSet(false, true)) {
-				ended(this.operation, this.start, signal, error);
+		void end(SignalType signal, @Nullable Throwable error) {
+			if (ENDED.compareAndSet(this, 0, 1)) {
+				MetricsLayer.this.ended(this.operation, this.start, signal, error);
 			}
 		}
 
 	}
 
-	private final class MeasuredContent extends ForwardingContent {
+	/** The hooks of an open: the content it gives carries the read's tracker on to its body. */
+	private final class Opening implements Hooked.Hooks<ObjectContent> {
 
-		private final Tracker tracker;
+		private final Tracker<DataBuffer> tracker = new Tracker<>(Operation.READ, false);
 
-		MeasuredContent(ObjectContent delegate, Tracker tracker) {
+		private volatile boolean delivered;
+
+		@Override
+		public ObjectContent next(ObjectContent content) {
+			this.delivered = true;
+			return new MeasuredContent(content, this.tracker);
+		}
+
+		@Override
+		public void ended(SignalType signal, @Nullable Throwable error) {
+			if (signal == SignalType.ON_ERROR || (signal == SignalType.CANCEL && !this.delivered)) {
+				this.tracker.end(signal, error);
+			}
+		}
+
+	}
+
+	private final class MeasuredContent extends ForwardingContent implements Hooked.Hooks<DataBuffer> {
+
+		private final Tracker<DataBuffer> tracker;
+
+		MeasuredContent(ObjectContent delegate, Tracker<DataBuffer> tracker) {
 			super(delegate);
 			this.tracker = tracker;
 		}
 
 		@Override
 		protected Flux<DataBuffer> body(Flux<DataBuffer> body) {
-			return body.doOnNext((buffer) -> transferred(Operation.READ, buffer.readableByteCount()))
-				.doOnComplete(this.tracker::complete)
-				.doOnError(this.tracker::error)
-				.doOnCancel(this.tracker::cancel);
+			return Hooked.flux(body, () -> this);
+		}
+
+		@Override
+		public DataBuffer next(DataBuffer buffer) {
+			transferred(Operation.READ, buffer.readableByteCount());
+			return buffer;
+		}
+
+		@Override
+		public void ended(SignalType signal, @Nullable Throwable error) {
+			this.tracker.end(signal, error);
 		}
 
 		@Override
 		protected Mono<Void> transfer(FileSender sender) {
-			return this.delegate.transferTo((file, position, count, sent) -> sender.send(file, position, count, (n) -> {
-				transferred(Operation.READ, n);
-				sent.accept(n);
-			}))
-				.doOnSuccess((done) -> this.tracker.complete())
-				.doOnError(this.tracker::error)
-				.doOnCancel(this.tracker::cancel);
+			return Hooked.mono(this.delegate.transferTo((file, position, count, sent) -> sender.send(file, position,
+					count, (n) -> {
+						transferred(Operation.READ, n);
+						sent.accept(n);
+					})), () -> new Hooked.Hooks<Void>() {
+						@Override
+						public void ended(SignalType signal, @Nullable Throwable error) {
+							MeasuredContent.this.tracker.end(signal, error);
+						}
+					});
 		}
 
 		@Override
 		protected void released() {
-			this.tracker.cancel();
+			this.tracker.end(SignalType.CANCEL, null);
 		}
 
 	}
@@ -239,22 +283,7 @@ public final class MetricsLayer implements Layer {
 		}
 
 		private <T> Mono<T> measure(Operation operation, Mono<T> mono) {
-			return Mono.defer(() -> {
-				Tracker tracker = new Tracker(operation);
-				return mono.doOnSuccess((value) -> tracker.complete())
-					.doOnError(tracker::error)
-					.doOnCancel(tracker::cancel);
-			});
-		}
-
-		private <T> Flux<T> measureMany(Operation operation, Function<Tracker, Flux<T>> flux) {
-			return Flux.defer(() -> {
-				Tracker tracker = new Tracker(operation);
-				return flux.apply(tracker)
-					.doOnComplete(tracker::complete)
-					.doOnError(tracker::error)
-					.doOnCancel(tracker::cancel);
-			});
+			return Hooked.mono(mono, () -> new Tracker<>(operation, true));
 		}
 
 		/**
@@ -264,18 +293,7 @@ public final class MetricsLayer implements Layer {
 		 */
 		@Override
 		public Mono<ObjectContent> open(String path, ReadOptions options) {
-			return Mono.defer(() -> {
-				Tracker tracker = new Tracker(Operation.READ);
-				AtomicBoolean delivered = new AtomicBoolean();
-				return super.open(path, options).<ObjectContent>map((content) -> {
-					delivered.set(true);
-					return new MeasuredContent(content, tracker);
-				}).doOnError(tracker::error).doOnCancel(() -> {
-					if (!delivered.get()) {
-						tracker.cancel();
-					}
-				});
-			});
+			return Hooked.mono(super.open(path, options), Opening::new);
 		}
 
 		@Override
@@ -302,7 +320,7 @@ public final class MetricsLayer implements Layer {
 
 		@Override
 		public Flux<ObjectEntry> list(String prefix, ListOptions options) {
-			return measureMany(Operation.LIST, (tracker) -> super.list(prefix, options));
+			return Hooked.flux(super.list(prefix, options), () -> new Tracker<>(Operation.LIST, false));
 		}
 
 		@Override

@@ -1,8 +1,10 @@
 package dev.objectstorage.layer;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ListOptions;
@@ -13,8 +15,12 @@ import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
 import dev.objectstorage.spi.StorageBackend;
+import org.jspecify.annotations.Nullable;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoOperator;
 import reactor.core.publisher.Sinks;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -24,13 +30,13 @@ import org.springframework.core.io.buffer.DataBufferUtils;
  * Bounds how long an operation may take: single-result
  * operations and the opening of a read get a deadline; streams (listings, the body of a read, and
  * the content of writes) get a deadline for their first element and an idle timeout for every gap
- * after that, so a large transfer that keeps
- * moving is never cut off. A write's deadline starts when its content is complete (the content may
+ * after that, so a large transfer that keeps moving is never cut off. A write's deadline starts when its content is complete (the content may
  * pause while the backend uploads, and a slow producer is not the storage's fault). A timeout cancels the operation and fails it with a temporary
  * {@link ErrorKind#TIMEOUT} error (which a {@link RetryLayer} outside this one may retry). Deadlines
  * are checked by one periodic task (see {@link Deadlines}: Reactor's {@code timeout} operators
  * schedule a timer per element, which costs more than a small read), so a timeout fires up to a
- * tenth of the shortest timeout late.
+ * tenth of the shortest timeout late; one {@link Watchdog} subscriber per subscription ends an
+ * operation whose deadline passed.
  */
 public final class TimeoutLayer implements Layer {
 
@@ -86,26 +92,25 @@ public final class TimeoutLayer implements Layer {
 
 		/** A single-result operation must end within the operation timeout. */
 		private <T> Mono<T> deadline(Mono<T> mono, String what) {
-			return Mono.defer(() -> {
-				Sinks.Empty<T> expired = Sinks.empty();
-				Deadlines.Deadline deadline = this.deadlines.start(this.settings.operation().toNanos(),
-						() -> expired.tryEmitError(timeout(what + " took longer than " + this.settings.operation())));
-				return mono.or(expired.asMono()).doFinally((signal) -> deadline.cancel());
-			});
+			return new WatchedMono<>(mono, Watchdog.Mode.SINGLE, this::startDeadline,
+					() -> timeout(what + " took longer than " + this.settings.operation()), Function.identity(),
+					Timing::discardNothing);
 		}
 
 		/** A stream must start within the operation timeout and never pause longer than the idle timeout. */
 		private <T> Flux<T> idle(Flux<T> flux, String what) {
-			return Flux.defer(() -> {
-				Sinks.Empty<T> expired = Sinks.empty();
-				long idle = this.settings.idle().toNanos();
-				Deadlines.Deadline deadline = this.deadlines.start(this.settings.operation().toNanos(),
-						() -> expired.tryEmitError(timeout(what + " stalled: no data for " + this.settings.idle()
-								+ " (or none in the first " + this.settings.operation() + ")")));
-				return flux.doOnNext((item) -> deadline.extend(idle))
-					.takeUntilOther(expired.asMono())
-					.doFinally((signal) -> deadline.cancel());
-			});
+			return new WatchedFlux<>(flux, this.settings.idle().toNanos(), this::startDeadline,
+					() -> timeout(what + " stalled: no data for " + this.settings.idle() + " (or none in the first "
+							+ this.settings.operation() + ")"),
+					Timing::discardNothing);
+		}
+
+		private Deadlines.Deadline startDeadline() {
+			return this.deadlines.start(this.settings.operation().toNanos());
+		}
+
+		private static void discardNothing(Object value) {
+			// values of single-result operations and listings hold no resources
 		}
 
 		private static StorageException timeout(String message) {
@@ -121,21 +126,10 @@ public final class TimeoutLayer implements Layer {
 		 */
 		@Override
 		public Mono<ObjectContent> open(String path, ReadOptions options) {
-			return Mono.defer(() -> {
-				Sinks.Empty<ObjectContent> expired = Sinks.empty();
-				Deadlines.Deadline deadline = this.deadlines.start(this.settings.operation().toNanos(),
-						() -> expired.tryEmitError(timeout("read of " + path + " took longer than "
-								+ this.settings.operation() + " to open, or stalled: no data for " + this.settings.idle())));
-				AtomicBoolean delivered = new AtomicBoolean();
-				return super.open(path, options).<ObjectContent>map((content) -> {
-					delivered.set(true);
-					return new TimedContent(content, deadline, expired.asMono().then());
-				}).or(expired.asMono()).doFinally((signal) -> {
-					if (!delivered.get()) {
-						deadline.cancel();
-					}
-				});
-			}).doOnDiscard(ObjectContent.class, ObjectContent::release);
+			return new WatchedMono<>(super.open(path, options), Watchdog.Mode.HAND_OVER, this::startDeadline,
+					() -> timeout("read of " + path + " took longer than " + this.settings.operation()
+							+ " to open, or stalled: no data for " + this.settings.idle()),
+					null, ObjectContent::release);
 		}
 
 		/** The body of an opened read, under the deadline that timed its opening. */
@@ -143,23 +137,21 @@ public final class TimeoutLayer implements Layer {
 
 			private final Deadlines.Deadline deadline;
 
-			private final Mono<Void> expired;
+			private final Supplier<? extends Throwable> timeout;
 
-			TimedContent(ObjectContent delegate, Deadlines.Deadline deadline, Mono<Void> expired) {
+			TimedContent(ObjectContent delegate, Deadlines.Deadline deadline, Supplier<? extends Throwable> timeout) {
 				super(delegate);
 				this.deadline = deadline;
-				this.expired = expired;
+				this.timeout = timeout;
 			}
 
 			@Override
 			protected Flux<DataBuffer> body(Flux<DataBuffer> body) {
 				long idle = Timing.this.settings.idle().toNanos();
-				return Flux.defer(() -> {
+				return new WatchedFlux<>(body, idle, () -> {
 					this.deadline.extend(idle);
-					return body.doOnNext((item) -> this.deadline.extend(idle))
-						.takeUntilOther(this.expired)
-						.doFinally((signal) -> this.deadline.cancel());
-				}).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+					return this.deadline;
+				}, this.timeout, DataBufferUtils::release);
 			}
 
 			@Override
@@ -171,6 +163,71 @@ public final class TimeoutLayer implements Layer {
 			@Override
 			protected void released() {
 				this.deadline.cancel();
+			}
+
+		}
+
+		/** A mono under a watchdog; with {@code HAND_OVER} its value (a content) takes the deadline on. */
+		private final class WatchedMono<T> extends MonoOperator<T, T> {
+
+			private final Watchdog.Mode mode;
+
+			private final Supplier<Deadlines.Deadline> deadline;
+
+			private final Supplier<? extends Throwable> timeout;
+
+			private final @Nullable Function<T, T> onValue;
+
+			private final Consumer<? super T> discard;
+
+			WatchedMono(Mono<T> source, Watchdog.Mode mode, Supplier<Deadlines.Deadline> deadline,
+					Supplier<? extends Throwable> timeout, @Nullable Function<T, T> onValue,
+					Consumer<? super T> discard) {
+				super(source);
+				this.mode = mode;
+				this.deadline = deadline;
+				this.timeout = timeout;
+				this.onValue = onValue;
+				this.discard = discard;
+			}
+
+			@Override
+			@SuppressWarnings("unchecked")
+			public void subscribe(CoreSubscriber<? super T> actual) {
+				Deadlines.Deadline started = this.deadline.get();
+				Function<T, T> onValue = (this.onValue != null) ? this.onValue
+						: (value) -> (T) new TimedContent((ObjectContent) value, started, this.timeout);
+				this.source.subscribe(
+						new Watchdog<>(actual, this.mode, 0, this.timeout, onValue, this.discard).watch(started));
+			}
+
+		}
+
+		/** A stream under a watchdog. */
+		private static final class WatchedFlux<T> extends FluxOperator<T, T> {
+
+			private final long idleNanos;
+
+			private final Supplier<Deadlines.Deadline> deadline;
+
+			private final Supplier<? extends Throwable> timeout;
+
+			private final Consumer<? super T> discard;
+
+			WatchedFlux(Flux<T> source, long idleNanos, Supplier<Deadlines.Deadline> deadline,
+					Supplier<? extends Throwable> timeout, Consumer<? super T> discard) {
+				super(source);
+				this.idleNanos = idleNanos;
+				this.deadline = deadline;
+				this.timeout = timeout;
+				this.discard = discard;
+			}
+
+			@Override
+			public void subscribe(CoreSubscriber<? super T> actual) {
+				this.source.subscribe(new Watchdog<>(actual, Watchdog.Mode.STREAM, this.idleNanos, this.timeout,
+						Function.identity(), this.discard)
+					.watch(this.deadline.get()));
 			}
 
 		}
