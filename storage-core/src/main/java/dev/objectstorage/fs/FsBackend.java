@@ -202,7 +202,7 @@ public class FsBackend implements StorageBackend {
 
 	@Override
 	public Flux<ObjectEntry> list(String prefix, ListOptions options) {
-		return this.offload.offload(Flux.<ObjectEntry>fromIterable(() -> new FsLister(this.root, this.reader, prefix, options)))
+		return this.offload.offload(new FsLister(this.root, this.reader).list(prefix, options))
 			.onErrorMap((ex) -> FsErrors.map(ex, Operation.LIST, prefix));
 	}
 

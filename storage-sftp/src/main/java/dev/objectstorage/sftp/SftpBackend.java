@@ -299,7 +299,7 @@ public class SftpBackend implements StorageBackend {
 
 	@Override
 	public Flux<ObjectEntry> list(String prefix, ListOptions options) {
-		return new SftpLister(this.core, prefix, options).list()
+		return new SftpLister(this.core).list(prefix, options)
 			.onErrorMap((ex) -> SftpErrors.map(ex, Operation.LIST, prefix));
 	}
 

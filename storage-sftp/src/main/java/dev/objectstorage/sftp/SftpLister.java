@@ -3,107 +3,43 @@ package dev.objectstorage.sftp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
 
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.Operation;
-import dev.objectstorage.spi.PathOrder;
+import dev.objectstorage.spi.TreeLister;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
 import org.apache.sshd.sftp.common.SftpException;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Lists a directory tree lazily, in {@link PathOrder}: one directory is read (and sorted) when the
- * walk reaches it, each read borrowing a channel only for itself, so that a slow subscriber holds
- * none. A directory sorts as its name followed by {@code /}, which makes a depth-first walk emit
- * paths in global order. Subtrees that sort entirely before {@code startAfter} are not read; in a
- * non-recursive listing a directory is shown only if it holds an object somewhere below.
+ * Reads the directories of a {@link TreeLister} walk, which owns the order, {@code startAfter} and
+ * the limit: each read borrows a channel only for itself, on the backend's scheduler, so that a
+ * slow subscriber holds none. In a non-recursive listing a directory is shown only if it holds an
+ * object somewhere below; temporary files and metadata sidecars are hidden.
  */
 final class SftpLister {
 
-	private final BiFunction<String, String, Mono<List<Child>>> children;
-
-	private final String prefix;
-
-	private final boolean recursive;
-
-	private final @Nullable String startAfter;
-
-	/**
-	 * A lister.
-	 * @param children reads the sorted visible children of a directory (a relative path ending in
-	 * {@code /}, or empty for the root) whose names start with a prefix
-	 * @param prefix the listing's prefix
-	 * @param options the listing's options
-	 */
-	SftpLister(BiFunction<String, String, Mono<List<Child>>> children, String prefix, ListOptions options) {
-		this.children = children;
-		this.prefix = prefix;
-		this.recursive = options.recursive();
-		this.startAfter = options.startAfter();
-	}
+	private final TreeLister<Child> lister;
 
 	/**
 	 * A lister that reads the directories on the backend's channels.
 	 * @param core the backend's channels and settings
-	 * @param prefix the listing's prefix
-	 * @param options the listing's options
 	 */
-	SftpLister(SftpCore core, String prefix, ListOptions options) {
-		this((directoryPath, namePrefix) -> children(core, directoryPath, namePrefix), prefix, options);
+	SftpLister(SftpCore core) {
+		this.lister = new TreeLister<>((directoryPath, namePrefix) -> children(core, directoryPath, namePrefix),
+				(child) -> ObjectEntry.object(child.path, child.size, Instant.ofEpochSecond(child.mtime), null));
 	}
 
-	Flux<ObjectEntry> list() {
-		int slash = this.prefix.lastIndexOf('/');
-		return walk(this.prefix.substring(0, slash + 1), this.prefix.substring(slash + 1));
+	Flux<ObjectEntry> list(String prefix, ListOptions options) {
+		return this.lister.list(prefix, options);
 	}
 
-	private Flux<ObjectEntry> walk(String directoryPath, String namePrefix) {
-		return this.children.apply(directoryPath, namePrefix)
-			.flatMapMany(Flux::fromIterable)
-			.concatMap(this::visit);
-	}
-
-	private Flux<ObjectEntry> visit(Child child) {
-		if (!child.directory) {
-			if (this.startAfter != null && PathOrder.compare(child.path, this.startAfter) <= 0) {
-				return Flux.empty();
-			}
-			return Flux.just(ObjectEntry.object(child.path, child.size, Instant.ofEpochSecond(child.mtime), null));
-		}
-		String directoryPath = child.path + "/";
-		if (this.startAfter != null && PathOrder.compare(directoryPath, this.startAfter) < 0
-				&& !this.startAfter.startsWith(directoryPath)) {
-			return Flux.empty(); // everything below sorts before startAfter
-		}
-		if (this.recursive) {
-			return walk(directoryPath, "");
-		}
-		if (this.startAfter != null && PathOrder.compare(directoryPath, this.startAfter) <= 0) {
-			return Flux.empty();
-		}
-		return hasObjects(directoryPath).filter(Boolean::booleanValue)
-			.map((yes) -> ObjectEntry.directory(directoryPath))
-			.flux();
-	}
-
-	/** Whether a directory holds at least one object, at any depth. */
-	private Mono<Boolean> hasObjects(String directoryPath) {
-		return this.children.apply(directoryPath, "").flatMap((list) -> {
-			if (list.stream().anyMatch((c) -> !c.directory)) {
-				return Mono.just(true);
-			}
-			return Flux.fromIterable(list).concatMap((c) -> hasObjects(c.path + "/")).any(Boolean::booleanValue);
-		});
-	}
-
-	/** The visible children of one directory (relative path ending in '/', or ""), sorted in {@link PathOrder}. */
+	/** The visible children of one directory (relative path ending in '/', or ""). */
 	static Mono<List<SftpLister.Child>> children(SftpCore core, String directoryPath, String namePrefix) {
 		return core.call(Operation.LIST, directoryPath + namePrefix, (lease) -> {
 			SftpClient sftp = lease.sftp();
@@ -148,13 +84,12 @@ final class SftpLister {
 					}
 				}
 			}
-			children.sort((a, b) -> PathOrder.compare(a.sortKey(), b.sortKey()));
 			return children;
 		});
 	}
 
 	/** One visible entry of a directory. */
-	record Child(String path, boolean directory, long size, long mtime) {
+	record Child(String path, boolean directory, long size, long mtime) implements TreeLister.Child {
 
 		static Child object(String path, long size, long mtime) {
 			return new Child(path, false, size, mtime);
@@ -162,11 +97,6 @@ final class SftpLister {
 
 		static Child directory(String path) {
 			return new Child(path, true, -1, 0);
-		}
-
-		/** Directories sort as their name followed by '/', as their contents do. */
-		String sortKey() {
-			return this.directory ? this.path + "/" : this.path;
 		}
 
 	}

@@ -284,7 +284,7 @@ public class WebDavBackend implements StorageBackend {
 	 * Checks a {@code GET}'s response and makes the content from it. The content owns the response
 	 * from here on; on any error the response is discarded by {@link DavClient#get}.
 	 */
-	private Mono<ObjectContent> respond(DavClient.StreamedResponse response, String path, DavResource resource,
+	private Mono<ObjectContent> respond(DavHttp.StreamedResponse response, String path, DavResource resource,
 			ObjectMetadata metadata, long offset, long length) {
 		int status = response.status();
 		HttpHeaders headers = response.headers();

@@ -5,87 +5,57 @@ import java.util.List;
 
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectEntry;
-import dev.objectstorage.spi.PathOrder;
+import dev.objectstorage.spi.TreeLister;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
- * Lists a collection tree lazily, in {@link PathOrder}: one {@code PROPFIND} with {@code Depth: 1}
- * per collection, sent when the walk reaches it (httpd refuses {@code Depth: infinity} by default,
- * and its answer would come unsorted and whole). A collection sorts as its name followed by
- * {@code /}, which makes the depth-first walk emit paths in global order; subtrees that sort
- * entirely before {@code startAfter} are not read. Temporary resources of writes in progress and
- * lock-null resources are hidden.
+ * Reads the collections of a {@link TreeLister} walk, which owns the order, {@code startAfter} and
+ * the limit: one {@code PROPFIND} with {@code Depth: 1} per collection, sent when the walk reaches
+ * it (httpd refuses {@code Depth: infinity} by default, and its answer would come unsorted and
+ * whole). Temporary resources of writes in progress and lock-null resources are hidden. Every
+ * collection is an entry of a non-recursive listing: deletes prune the collections they empty.
  */
 final class WebDavLister {
 
 	private final DavClient client;
 
+	private final TreeLister<Child> lister;
+
 	WebDavLister(DavClient client) {
 		this.client = client;
+		this.lister = new TreeLister<>(this::children, (child) -> ObjectEntry.object(child.path,
+				child.resource.size(), child.resource.lastModified(), child.resource.etag()), (child) -> Mono.just(true));
 	}
 
 	Flux<ObjectEntry> list(String prefix, ListOptions options) {
-		int slash = prefix.lastIndexOf('/');
-		Flux<ObjectEntry> entries = directory(prefix.substring(0, slash + 1), prefix.substring(slash + 1), options);
-		return (options.limit() != Long.MAX_VALUE) ? entries.take(options.limit(), true) : entries;
+		return this.lister.list(prefix, options);
 	}
 
-	private Flux<ObjectEntry> directory(String directory, String namePrefix, ListOptions options) {
-		String startAfter = options.startAfter();
-		return this.client.members(this.client.full(directory), null)
-			.flatMapIterable((members) -> children(directory, namePrefix, members))
-			.concatMap((child) -> {
-				if (child.collection) {
-					String path = child.sortKey;
-					if (startAfter != null && PathOrder.compare(path, startAfter) < 0 && !startAfter.startsWith(path)) {
-						return Flux.empty(); // everything below sorts before startAfter
-					}
-					if (options.recursive()) {
-						return directory(path, "", options);
-					}
-					return (startAfter == null || PathOrder.compare(path, startAfter) > 0)
-							? Flux.just(ObjectEntry.directory(path)) : Flux.empty();
+	/** The visible members of a collection whose names start with the prefix. */
+	private Mono<List<Child>> children(String directory, String namePrefix) {
+		return this.client.members(this.client.full(directory), null).map((members) -> {
+			List<Child> children = new ArrayList<>(members.size());
+			for (DavResource member : members) {
+				String raw = this.client.name(member);
+				String name = DavClient.isHidden(raw) ? null : this.client.storageName(raw);
+				if (name == null || name.isEmpty() || !name.startsWith(namePrefix)) {
+					continue;
 				}
-				if (startAfter != null && PathOrder.compare(child.path, startAfter) <= 0) {
-					return Flux.empty();
+				if (member.collection() || member.isObject()) {
+					children.add(new Child(directory + name, member));
 				}
-				return Flux.just(ObjectEntry.object(child.path, child.resource.size(), child.resource.lastModified(),
-						child.resource.etag()));
-			}, 1);
+			}
+			return children;
+		});
 	}
 
-	/** The visible members whose names start with the prefix, sorted. */
-	private List<Child> children(String directory, String namePrefix, List<DavResource> members) {
-		List<Child> children = new ArrayList<>(members.size());
-		for (DavResource member : members) {
-			String raw = this.client.name(member);
-			String name = DavClient.isHidden(raw) ? null : this.client.storageName(raw);
-			if (name == null || name.isEmpty() || !name.startsWith(namePrefix)) {
-				continue;
-			}
-			if (member.collection() || member.isObject()) {
-				children.add(new Child(directory + name, member));
-			}
-		}
-		children.sort((a, b) -> PathOrder.compare(a.sortKey, b.sortKey));
-		return children;
-	}
+	/** One visible member of a collection. */
+	private record Child(String path, DavResource resource) implements TreeLister.Child {
 
-	private static final class Child {
-
-		final String path;
-
-		final String sortKey;
-
-		final boolean collection;
-
-		final DavResource resource;
-
-		Child(String path, DavResource resource) {
-			this.path = path;
-			this.resource = resource;
-			this.collection = resource.collection();
-			this.sortKey = this.collection ? path + "/" : path;
+		@Override
+		public boolean directory() {
+			return this.resource.collection();
 		}
 
 	}
