@@ -2,19 +2,16 @@ package dev.objectstorage;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -22,114 +19,179 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 
 /**
- * The {@link StorageOutputStream} behind {@link ObjectStorage#openOutputStream}. It is built on
- * Spring's {@link DataBufferUtils#outputStreamPublisher}: that publisher calls a handler with an
- * {@code OutputStream} on an executor thread; here the handler hands that stream over to the
- * caller's thread and waits until the caller closes (complete) or aborts (error) it. Writes block
- * while the storage has no demand, so memory stays bounded.
+ * The {@link StorageOutputStream} behind {@link ObjectStorage#openOutputStream}. Bytes are copied
+ * into buffers of up to {@value #CHUNK_SIZE} bytes, and each full buffer is handed to the write on the
+ * caller's own thread through a {@link Flux#create FluxSink}; a write blocks while the storage has no
+ * demand, so memory stays bounded (one buffer being filled, plus what the storage asked for).
+ * <p>
+ * Written by hand rather than with Spring's {@code DataBufferUtils.outputStreamPublisher}: that one
+ * runs the code that writes on an executor thread, so a caller that already has its own thread (the
+ * whole point of an {@code OutputStream}) would need a second thread and a hand-over per stream, which
+ * cost more than a small write itself (28 µs against 1 µs for a 4 KiB object in memory).
  */
 final class PublisherOutputStream extends StorageOutputStream {
 
 	static final int CHUNK_SIZE = 64 * 1024;
 
-	/** Runs the handlers; each waits, parked, for its stream to be closed. */
-	private static final ExecutorService HANDLERS = Executors.newCachedThreadPool(new ThreadFactory() {
-		private final AtomicInteger count = new AtomicInteger();
+	/** The first buffer of a stream is sized for the first write, at least this (buffers grow as written). */
+	private static final int MIN_CHUNK = 256;
 
-		@Override
-		public Thread newThread(Runnable r) {
-			Thread t = new Thread(r, "storage-output-stream-" + this.count.incrementAndGet());
-			t.setDaemon(true);
-			return t;
-		}
-	});
+	private final DataBufferFactory factory;
 
-	private final CompletableFuture<OutputStream> target = new CompletableFuture<>();
+	private final ReentrantLock lock = new ReentrantLock();
 
-	/** Completed when the caller closes or aborts the stream, or when the write ends by itself. */
-	private final CompletableFuture<Void> finished = new CompletableFuture<>();
+	/** Signalled when the write subscribes, asks for more, stops taking content or ends. */
+	private final Condition changed = this.lock.newCondition();
 
 	private final CompletableFuture<ObjectMetadata> result;
 
-	private volatile boolean aborted;
+	/** Set when the write subscribes to the content (guarded by {@link #lock}). */
+	private @Nullable FluxSink<DataBuffer> sink;
+
+	/** The write cancelled its content (it failed, or was cancelled): nothing more is taken. */
+	private volatile boolean cancelled;
+
+	/** {@link #abort()} was called (guarded by {@link #lock}). */
+	private boolean aborted;
+
+	/** The buffer being filled; owned by the caller's thread. */
+	private @Nullable DataBuffer chunk;
 
 	private boolean closed;
 
 	PublisherOutputStream(DataBufferFactory factory, Function<Flux<DataBuffer>, Mono<ObjectMetadata>> write) {
-		Executor executor = HANDLERS;
-		Flux<DataBuffer> content = Flux.from(DataBufferUtils.outputStreamPublisher(this::handle, factory, executor,
-				CHUNK_SIZE));
+		this.factory = factory;
+		Flux<DataBuffer> content = Flux.create(this::subscribed, FluxSink.OverflowStrategy.BUFFER);
 		this.result = write.apply(content).toFuture();
-		// If the write ends before it asks for content (an invalid path, say), no handler runs:
-		// let a waiting writer see that instead of blocking for ever.
-		this.result.whenComplete((metadata, ex) -> {
-			this.target.completeExceptionally(
-					(ex != null) ? ex : new IllegalStateException("the write completed before the stream was closed"));
-			this.finished.complete(null);
+		// If the write ends before it takes the content (an invalid path, say), a waiting writer sees it.
+		this.result.whenComplete((metadata, ex) -> signal());
+	}
+
+	private void subscribed(FluxSink<DataBuffer> sink) {
+		sink.onRequest((n) -> signal());
+		sink.onCancel(() -> {
+			this.cancelled = true;
+			signal();
 		});
+		this.lock.lock();
+		try {
+			if (this.sink != null) {
+				sink.error(new IllegalStateException("The content of an output stream can be taken only once"));
+				return;
+			}
+			this.sink = sink;
+			if (this.aborted) {
+				sink.error(new CancellationException("output stream aborted"));
+			}
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
-	private void handle(OutputStream stream) {
-		this.target.complete(stream);
+	private void signal() {
+		this.lock.lock();
 		try {
-			this.finished.get();
+			this.changed.signalAll();
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted while waiting for the stream to be closed");
-		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException(ex.getCause());
-		}
-		if (this.aborted) {
-			throw new CancellationException("output stream aborted");
+		finally {
+			this.lock.unlock();
 		}
 	}
 
-	private OutputStream target() throws IOException {
-		if (this.closed) {
-			throw new IOException("stream is closed");
-		}
-		if (this.result.isCompletedExceptionally()) {
-			throw failure(new IOException("the write failed"));
-		}
+	/**
+	 * Waits until the write subscribed to the content and (if {@code demand}) asks for a buffer.
+	 * @throws IOException if the write ended or stopped taking content first, or on interrupt
+	 */
+	private FluxSink<DataBuffer> await(boolean demand) throws IOException {
+		this.lock.lock();
 		try {
-			return this.target.get();
+			while (true) {
+				FluxSink<DataBuffer> current = this.sink;
+				if (this.result.isDone()) {
+					throw failure();
+				}
+				if (current != null && !this.cancelled && (!demand || current.requestedFromDownstream() > 0)) {
+					return current;
+				}
+				this.changed.await();
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new InterruptedIOException("interrupted while waiting for the storage");
 		}
-		catch (ExecutionException ex) {
-			throw ioException(ex.getCause());
+		finally {
+			this.lock.unlock();
 		}
+	}
+
+	private void ensureOpen() throws IOException {
+		if (this.closed) {
+			throw new IOException("stream is closed");
+		}
+		if (this.result.isDone()) {
+			throw failure();
+		}
+	}
+
+	private DataBuffer chunk(int wanted) {
+		DataBuffer current = this.chunk;
+		if (current == null) {
+			current = this.factory.allocateBuffer(Math.min(CHUNK_SIZE, Math.max(wanted, MIN_CHUNK)));
+			this.chunk = current;
+		}
+		return current;
+	}
+
+	/** Hands a full buffer (or the last one) to the write, once it asks for one. */
+	private void emit() throws IOException {
+		DataBuffer full = this.chunk;
+		this.chunk = null;
+		if (full == null) {
+			return;
+		}
+		FluxSink<DataBuffer> target;
+		try {
+			target = await(true);
+		}
+		catch (IOException ex) {
+			DataBufferUtils.release(full);
+			throw ex;
+		}
+		target.next(full);
 	}
 
 	@Override
 	public void write(int b) throws IOException {
-		OutputStream out = target();
-		try {
-			out.write(b);
-		}
-		catch (IOException ex) {
-			throw failure(ex);
+		ensureOpen();
+		DataBuffer current = chunk(1);
+		current.write((byte) b);
+		if (current.readableByteCount() >= CHUNK_SIZE) {
+			emit();
 		}
 	}
 
 	@Override
 	public void write(byte[] b, int off, int len) throws IOException {
-		OutputStream out = target();
-		try {
-			out.write(b, off, len);
-		}
-		catch (IOException ex) {
-			throw failure(ex);
+		java.util.Objects.checkFromIndexSize(off, len, b.length);
+		ensureOpen();
+		while (len > 0) {
+			DataBuffer current = chunk(len);
+			int n = Math.min(len, CHUNK_SIZE - current.readableByteCount());
+			current.write(b, off, n);
+			off += n;
+			len -= n;
+			if (current.readableByteCount() >= CHUNK_SIZE) {
+				emit();
+			}
 		}
 	}
 
 	@Override
 	public void flush() {
-		// Nothing to do: bytes are published in chunks as the storage asks for them.
+		// Nothing to do: bytes are handed over in buffers of CHUNK_SIZE as the storage asks for them.
 	}
 
 	@Override
@@ -138,11 +200,12 @@ final class PublisherOutputStream extends StorageOutputStream {
 			return;
 		}
 		this.closed = true;
-		this.finished.complete(null);
-		if (this.aborted) {
-			return;
-		}
 		try {
+			if (this.chunk != null && this.chunk.readableByteCount() > 0) {
+				emit();
+			}
+			releaseChunk();
+			await(false).complete();
 			this.result.get();
 		}
 		catch (InterruptedException ex) {
@@ -152,6 +215,16 @@ final class PublisherOutputStream extends StorageOutputStream {
 		catch (ExecutionException ex) {
 			throw ioException(ex.getCause());
 		}
+		finally {
+			releaseChunk();
+		}
+	}
+
+	private void releaseChunk() {
+		if (this.chunk != null) {
+			DataBufferUtils.release(this.chunk);
+			this.chunk = null;
+		}
 	}
 
 	@Override
@@ -159,9 +232,18 @@ final class PublisherOutputStream extends StorageOutputStream {
 		if (this.closed) {
 			return;
 		}
-		this.aborted = true;
 		this.closed = true;
-		this.finished.complete(null);
+		releaseChunk();
+		this.lock.lock();
+		try {
+			this.aborted = true;
+			if (this.sink != null) {
+				this.sink.error(new CancellationException("output stream aborted"));
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
 		try {
 			this.result.get();
 		}
@@ -181,17 +263,17 @@ final class PublisherOutputStream extends StorageOutputStream {
 		return this.result.join();
 	}
 
-	/** A write to the publisher's stream failed: the storage gave up; report its error if it has one. */
-	private IOException failure(IOException ex) {
+	/** The write ended (or stopped taking content) before the stream was closed: report its error. */
+	private IOException failure() {
 		if (this.result.isCompletedExceptionally()) {
 			try {
 				this.result.join();
 			}
 			catch (Exception failure) {
-				return ioException(failure.getCause() != null ? failure.getCause() : failure);
+				return ioException((failure.getCause() != null) ? failure.getCause() : failure);
 			}
 		}
-		return ex;
+		return new IOException("the write completed before the stream was closed");
 	}
 
 	private static IOException ioException(@Nullable Throwable cause) {
