@@ -1,6 +1,7 @@
 package dev.objectstorage.layer;
 
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -13,6 +14,7 @@ import reactor.core.publisher.MonoOperator;
 import reactor.core.publisher.Operators;
 import reactor.core.publisher.SignalType;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * One pass-through operator that runs a layer's hooks: each value on its way (and may replace it),
@@ -51,6 +53,15 @@ final class Hooked {
 		 */
 		void ended(SignalType signal, @Nullable Throwable error);
 
+		/**
+		 * The context this subscription's upstream sees (what {@code contextWrite} would give).
+		 * @param downstream the downstream subscriber's context
+		 * @return the context for upstream
+		 */
+		default Context context(Context downstream) {
+			return downstream;
+		}
+
 	}
 
 	/**
@@ -61,6 +72,17 @@ final class Hooked {
 	 * @return the hooked flux
 	 */
 	static <T> Flux<T> flux(Flux<T> source, Supplier<? extends Hooks<T>> hooks) {
+		return new HookedFlux<>(source, (context) -> hooks.get());
+	}
+
+	/**
+	 * A flux whose every subscription runs hooks made from the subscriber's context.
+	 * @param source the source
+	 * @param hooks makes the hooks of one subscription from the downstream context
+	 * @param <T> the type of values
+	 * @return the hooked flux
+	 */
+	static <T> Flux<T> fluxContextual(Flux<T> source, Function<ContextView, ? extends Hooks<T>> hooks) {
 		return new HookedFlux<>(source, hooks);
 	}
 
@@ -72,37 +94,48 @@ final class Hooked {
 	 * @return the hooked mono
 	 */
 	static <T> Mono<T> mono(Mono<T> source, Supplier<? extends Hooks<T>> hooks) {
+		return new HookedMono<>(source, (context) -> hooks.get());
+	}
+
+	/**
+	 * A mono whose every subscription runs hooks made from the subscriber's context.
+	 * @param source the source
+	 * @param hooks makes the hooks of one subscription from the downstream context
+	 * @param <T> the type of the value
+	 * @return the hooked mono
+	 */
+	static <T> Mono<T> monoContextual(Mono<T> source, Function<ContextView, ? extends Hooks<T>> hooks) {
 		return new HookedMono<>(source, hooks);
 	}
 
 	private static final class HookedFlux<T> extends FluxOperator<T, T> {
 
-		private final Supplier<? extends Hooks<T>> hooks;
+		private final Function<ContextView, ? extends Hooks<T>> hooks;
 
-		HookedFlux(Flux<T> source, Supplier<? extends Hooks<T>> hooks) {
+		HookedFlux(Flux<T> source, Function<ContextView, ? extends Hooks<T>> hooks) {
 			super(source);
 			this.hooks = hooks;
 		}
 
 		@Override
 		public void subscribe(CoreSubscriber<? super T> actual) {
-			this.source.subscribe(new HookedSubscriber<>(actual, this.hooks.get()));
+			this.source.subscribe(new HookedSubscriber<>(actual, this.hooks.apply(actual.currentContext())));
 		}
 
 	}
 
 	private static final class HookedMono<T> extends MonoOperator<T, T> {
 
-		private final Supplier<? extends Hooks<T>> hooks;
+		private final Function<ContextView, ? extends Hooks<T>> hooks;
 
-		HookedMono(Mono<T> source, Supplier<? extends Hooks<T>> hooks) {
+		HookedMono(Mono<T> source, Function<ContextView, ? extends Hooks<T>> hooks) {
 			super(source);
 			this.hooks = hooks;
 		}
 
 		@Override
 		public void subscribe(CoreSubscriber<? super T> actual) {
-			this.source.subscribe(new HookedSubscriber<>(actual, this.hooks.get()));
+			this.source.subscribe(new HookedSubscriber<>(actual, this.hooks.apply(actual.currentContext())));
 		}
 
 	}
@@ -125,14 +158,17 @@ final class Hooked {
 		/** Whether a complete or an error came from upstream (a cancel lets later signals through, as doOn* does). */
 		private boolean done;
 
+		private final Context context;
+
 		HookedSubscriber(CoreSubscriber<? super T> actual, Hooks<T> hooks) {
 			this.actual = actual;
 			this.hooks = hooks;
+			this.context = hooks.context(actual.currentContext());
 		}
 
 		@Override
 		public Context currentContext() {
-			return this.actual.currentContext();
+			return this.context;
 		}
 
 		@Override
@@ -146,7 +182,7 @@ final class Hooked {
 		@Override
 		public void onNext(T value) {
 			if (this.done) {
-				Operators.onNextDropped(value, this.actual.currentContext());
+				Operators.onNextDropped(value, this.context);
 				return;
 			}
 			this.actual.onNext(this.hooks.next(value));
@@ -155,7 +191,7 @@ final class Hooked {
 		@Override
 		public void onError(Throwable error) {
 			if (this.done) {
-				Operators.onErrorDropped(error, this.actual.currentContext());
+				Operators.onErrorDropped(error, this.context);
 				return;
 			}
 			this.done = true;

@@ -2,8 +2,7 @@ package dev.objectstorage.layer;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectContent;
@@ -18,6 +17,8 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -85,7 +86,7 @@ public final class ObservationLayer implements Layer {
 		return new Observed(backend);
 	}
 
-	private Tracker start(Operation operation, @Nullable String path, ContextView context) {
+	private <T> Tracker<T> start(Operation operation, @Nullable String path, ContextView context, boolean single) {
 		StorageObservationContext observationContext = new StorageObservationContext(this.storage, operation,
 				this.includePath ? path : null);
 		Observation parent = context.getOrDefault(OBSERVATION_KEY, null);
@@ -97,79 +98,129 @@ public final class ObservationLayer implements Layer {
 					this.registry)
 			.parentObservation(parent)
 			.start();
-		return new Tracker(observation, observationContext);
+		return new Tracker<>(observation, observationContext, single);
 	}
 
-	/** One observation, stopped once, however its operation ends. */
-	private static final class Tracker {
+	/**
+	 * One observation, stopped once, however its operation ends; as the hooks of a single-result
+	 * operation or a listing it ends with its subscription, and it puts the observation into the
+	 * context upstream sees, so that the backend's own observations (HTTP clients) are its children.
+	 */
+	private static final class Tracker<T> implements Hooked.Hooks<T> {
+
+		@SuppressWarnings("rawtypes")
+		private static final AtomicIntegerFieldUpdater<Tracker> ENDED = AtomicIntegerFieldUpdater
+			.newUpdater(Tracker.class, "ended");
 
 		private final Observation observation;
 
 		private final StorageObservationContext context;
 
-		private final AtomicBoolean ended = new AtomicBoolean();
+		private final boolean single;
 
-		Tracker(Observation observation, StorageObservationContext context) {
+		private volatile int ended;
+
+		Tracker(Observation observation, StorageObservationContext context, boolean single) {
 			this.observation = observation;
 			this.context = context;
+			this.single = single;
 		}
 
-		void complete() {
-			if (this.ended.compareAndSet(false, true)) {
-				this.context.setOutcome(StorageObservationContext.Outcome.SUCCESS);
-				this.observation.stop();
+		@Override
+		public T next(T value) {
+			if (this.single) {
+				end(SignalType.ON_COMPLETE, null);
 			}
+			return value;
 		}
 
-		void error(Throwable ex) {
-			if (this.ended.compareAndSet(false, true)) {
+		@Override
+		public void ended(SignalType signal, @Nullable Throwable error) {
+			end(signal, error);
+		}
+
+		void end(SignalType signal, @Nullable Throwable error) {
+			if (!ENDED.compareAndSet(this, 0, 1)) {
+				return;
+			}
+			if (signal == SignalType.ON_ERROR) {
 				this.context.setOutcome(StorageObservationContext.Outcome.ERROR);
-				this.observation.error(ex);
-				this.observation.stop();
+				this.observation.error(error);
 			}
-		}
-
-		void cancel() {
-			if (this.ended.compareAndSet(false, true)) {
+			else if (signal == SignalType.CANCEL) {
 				this.context.setOutcome(StorageObservationContext.Outcome.CANCELLED);
-				this.observation.stop();
+			}
+			else {
+				this.context.setOutcome(StorageObservationContext.Outcome.SUCCESS);
+			}
+			this.observation.stop();
+		}
+
+		@Override
+		public Context context(Context downstream) {
+			return downstream.put(OBSERVATION_KEY, this.observation);
+		}
+
+	}
+
+	/** The hooks of an open: the content it gives carries the read's observation on to its body. */
+	private static final class Opening implements Hooked.Hooks<ObjectContent> {
+
+		private final Tracker<DataBuffer> tracker;
+
+		private volatile boolean delivered;
+
+		Opening(Tracker<DataBuffer> tracker) {
+			this.tracker = tracker;
+		}
+
+		@Override
+		public ObjectContent next(ObjectContent content) {
+			this.delivered = true;
+			return new ObservedContent(content, this.tracker);
+		}
+
+		@Override
+		public void ended(SignalType signal, @Nullable Throwable error) {
+			if (signal == SignalType.ON_ERROR || (signal == SignalType.CANCEL && !this.delivered)) {
+				this.tracker.end(signal, error);
 			}
 		}
 
-		reactor.util.context.Context putInto(reactor.util.context.Context context) {
-			return context.put(OBSERVATION_KEY, this.observation);
+		@Override
+		public Context context(Context downstream) {
+			return this.tracker.context(downstream);
 		}
 
 	}
 
 	private static final class ObservedContent extends ForwardingContent {
 
-		private final Tracker tracker;
+		private final Tracker<DataBuffer> tracker;
 
-		ObservedContent(ObjectContent delegate, Tracker tracker) {
+		ObservedContent(ObjectContent delegate, Tracker<DataBuffer> tracker) {
 			super(delegate);
 			this.tracker = tracker;
 		}
 
 		@Override
 		protected Flux<DataBuffer> body(Flux<DataBuffer> body) {
-			return body.doOnComplete(this.tracker::complete)
-				.doOnError(this.tracker::error)
-				.doOnCancel(this.tracker::cancel)
-				.contextWrite(this.tracker::putInto);
+			return Hooked.flux(body, () -> this.tracker);
 		}
 
 		@Override
 		protected Mono<Void> transfer(FileSender sender) {
-			return this.delegate.transferTo(sender)
-				.doOnSuccess((done) -> this.tracker.complete())
-				.doOnError(this.tracker::error)
-				.doOnCancel(this.tracker::cancel);
+			return Hooked.mono(this.delegate.transferTo(sender), () -> new Hooked.Hooks<Void>() {
+				@Override
+				public void ended(SignalType signal, @Nullable Throwable error) {
+					ObservedContent.this.tracker.end(signal, error);
+				}
+			});
 		}
 
 		@Override
 		protected void released() {
-			this.tracker.cancel();
+			this.tracker.end(SignalType.CANCEL, null);
 		}
 
 	}
@@ -181,40 +232,13 @@ public final class ObservationLayer implements Layer {
 		}
 
 		private <T> Mono<T> observe(Operation operation, @Nullable String path, Mono<T> mono) {
-			return Mono.deferContextual((context) -> {
-				Tracker tracker = start(operation, path, context);
-				return mono.doOnSuccess((value) -> tracker.complete())
-					.doOnError(tracker::error)
-					.doOnCancel(tracker::cancel)
-					.contextWrite(tracker::putInto);
-			});
-		}
-
-		private <T> Flux<T> observeMany(Operation operation, @Nullable String path, Function<Tracker, Flux<T>> flux) {
-			return Flux.deferContextual((context) -> {
-				Tracker tracker = start(operation, path, context);
-				return flux.apply(tracker)
-					.doOnComplete(tracker::complete)
-					.doOnError(tracker::error)
-					.doOnCancel(tracker::cancel)
-					.contextWrite(tracker::putInto);
-			});
+			return Hooked.monoContextual(mono, (context) -> start(operation, path, context, true));
 		}
 
 		@Override
 		public Mono<ObjectContent> open(String path, ReadOptions options) {
-			return Mono.deferContextual((context) -> {
-				Tracker tracker = start(Operation.READ, path, context);
-				AtomicBoolean delivered = new AtomicBoolean();
-				return super.open(path, options).<ObjectContent>map((content) -> {
-					delivered.set(true);
-					return new ObservedContent(content, tracker);
-				}).doOnError(tracker::error).doOnCancel(() -> {
-					if (!delivered.get()) {
-						tracker.cancel();
-					}
-				}).contextWrite(tracker::putInto);
-			});
+			return Hooked.monoContextual(super.open(path, options),
+					(context) -> new Opening(start(Operation.READ, path, context, false)));
 		}
 
 		@Override
@@ -239,7 +263,8 @@ public final class ObservationLayer implements Layer {
 
 		@Override
 		public Flux<ObjectEntry> list(String prefix, ListOptions options) {
-			return observeMany(Operation.LIST, prefix, (tracker) -> super.list(prefix, options));
+			return Hooked.fluxContextual(super.list(prefix, options),
+					(context) -> start(Operation.LIST, prefix, context, false));
 		}
 
 		@Override
