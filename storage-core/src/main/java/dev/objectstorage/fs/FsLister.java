@@ -24,7 +24,11 @@ import reactor.core.publisher.Mono;
  * non-blocking threads as a whole). Symbolic links are followed only where they stay inside the
  * root (a link that leads out is not listed, and a listing whose prefix goes through one fails
  * with {@code PERMISSION_DENIED}, as a read through it does); temporary files of writes in progress
- * and empty directories are hidden.
+ * and empty directories are hidden. A link to a directory that the walk is inside of (the directory
+ * holding the link, or one above it up to the root, compared by real path) is not followed and not
+ * listed: it would repeat that directory's tree without end. The walk is known from the path of the
+ * directory read (a child's path is its directory followed by its name), so nothing is kept between
+ * reads, and the real paths are looked up only when a directory link turns up.
  */
 final class FsLister {
 
@@ -39,7 +43,7 @@ final class FsLister {
 		this.reader = reader;
 		this.lister = new TreeLister<>(
 				(directoryPath, namePrefix) -> Mono.fromCallable(() -> children(directoryPath, namePrefix)),
-				this::entry, (child) -> Mono.fromCallable(() -> hasObjects(child.file)));
+				this::entry, (child) -> Mono.fromCallable(() -> hasObjects(child.path + "/")));
 	}
 
 	Flux<ObjectEntry> list(String prefix, ListOptions options) {
@@ -82,12 +86,12 @@ final class FsLister {
 				if (!name.startsWith(namePrefix) || name.startsWith(FsTempFile.TEMP_PREFIX)) {
 					continue;
 				}
-				BasicFileAttributes attributes = attributes(file);
-				if (attributes == null) {
+				Seen seen = see(file);
+				if (seen == null || leadsBack(seen, directoryPath)) {
 					continue;
 				}
-				if (attributes.isDirectory() || attributes.isRegularFile()) {
-					children.add(new Child(directoryPath + name, file, attributes));
+				if (seen.attributes.isDirectory() || seen.attributes.isRegularFile()) {
+					children.add(new Child(directoryPath + name, file, seen.attributes));
 				}
 			}
 		}
@@ -97,38 +101,69 @@ final class FsLister {
 		return children;
 	}
 
-	/** The attributes of a file, following a link only when it stays inside the root. */
-	private @Nullable BasicFileAttributes attributes(Path file) {
+	/**
+	 * A file as the listing sees it: its attributes, following a link only when it stays inside the
+	 * root, or {@code null} if it is not to be seen.
+	 */
+	private @Nullable Seen see(Path file) {
 		try {
 			BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
 					LinkOption.NOFOLLOW_LINKS);
 			if (!attributes.isSymbolicLink()) {
-				return attributes;
+				return new Seen(attributes, null);
 			}
 			Path real = file.toRealPath();
 			if (!real.startsWith(this.root.path())) {
 				return null;
 			}
-			return Files.readAttributes(real, BasicFileAttributes.class);
+			return new Seen(Files.readAttributes(real, BasicFileAttributes.class), real);
 		}
 		catch (IOException ex) {
 			return null; // vanished, or a dangling link
 		}
 	}
 
-	/** Whether a directory holds at least one visible object, at any depth. */
-	private boolean hasObjects(Path directory) {
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+	/** Whether a file seen in a directory is a link to a directory that the walk is inside of. */
+	private boolean leadsBack(Seen seen, String directoryPath) throws IOException {
+		return seen.real != null && seen.attributes.isDirectory() && onWalk(seen.real, directoryPath);
+	}
+
+	/**
+	 * Whether a directory is, by real path, the one at a path or one above it up to the root: a
+	 * link to it from that path leads back into the walk.
+	 * @param real the directory's real path
+	 * @param directoryPath a directory, ending in {@code /}, or empty for the root
+	 */
+	private boolean onWalk(Path real, String directoryPath) throws IOException {
+		if (real.equals(this.root.path())) {
+			return true;
+		}
+		for (int slash = directoryPath.indexOf('/'); slash >= 0; slash = directoryPath.indexOf('/', slash + 1)) {
+			if (real.equals(directory(directoryPath.substring(0, slash + 1)).toRealPath())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a directory holds at least one visible object, at any depth: exactly when a recursive
+	 * listing of it shows one (links back into the walk are not followed either).
+	 * @param directoryPath the directory, ending in {@code /}
+	 */
+	private boolean hasObjects(String directoryPath) {
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory(directoryPath))) {
 			for (Path file : stream) {
-				if (file.getFileName().toString().startsWith(FsTempFile.TEMP_PREFIX)) {
+				String name = file.getFileName().toString();
+				if (name.startsWith(FsTempFile.TEMP_PREFIX)) {
 					continue;
 				}
-				BasicFileAttributes attributes = attributes(file);
-				if (attributes == null) {
+				Seen seen = see(file);
+				if (seen == null || leadsBack(seen, directoryPath)) {
 					continue;
 				}
-				if (attributes.isRegularFile()
-						|| (attributes.isDirectory() && !attributes.isSymbolicLink() && hasObjects(file))) {
+				if (seen.attributes.isRegularFile()
+						|| (seen.attributes.isDirectory() && hasObjects(directoryPath + name + "/"))) {
 					return true;
 				}
 			}
@@ -137,6 +172,14 @@ final class FsLister {
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * The attributes a listing sees of a file, and its real path if it is a link.
+	 * @param attributes the attributes, of the link's target for a link
+	 * @param real the link's real path, {@code null} if it is no link
+	 */
+	private record Seen(BasicFileAttributes attributes, @Nullable Path real) {
 	}
 
 	/** One visible entry of a directory, with the attributes it was seen with. */

@@ -57,7 +57,9 @@ public final class TreeLister<C extends TreeLister.Child> {
 	 * (a path relative to the root ending in {@code /}, or empty for the root) and a prefix their
 	 * names must start with (empty below the listing's first directory): one list, empty if the
 	 * directory is not there, or is an object; an error fails the listing. Each child's path is the
-	 * directory followed by its name, without a trailing {@code /}.
+	 * directory followed by its name, without a trailing {@code /}. The walk descends into every
+	 * directory child: a store with links must leave out a directory child that leads back to the
+	 * directory read or one above it (which the directory's path tells), or the walk never ends.
 	 * @param object the entry of an object child, made when the walk emits it
 	 * @param shown whether a non-recursive listing shows a directory child as an entry
 	 */

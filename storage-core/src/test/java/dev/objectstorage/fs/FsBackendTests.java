@@ -19,6 +19,7 @@ import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.StorageException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Mono;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
@@ -105,6 +106,49 @@ class FsBackendTests {
 		assertThat(this.storage.list("sl/", ListOptions.defaults().withRecursive(true)).collectList().block(TIMEOUT))
 			.as("the link itself is not listed")
 			.isEmpty();
+	}
+
+	@Test
+	@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a regression loops: fail, not hang
+	void linksBackToADirectoryTheListingIsInsideOfAreNeitherFollowedNorListed() throws IOException {
+		this.storage.write("a/x", "x".getBytes()).block(TIMEOUT);
+		this.storage.write("b/y", "y".getBytes()).block(TIMEOUT);
+		Files.createSymbolicLink(this.root.resolve("a/up"), Path.of("..")); // to the root
+		Files.createSymbolicLink(this.root.resolve("a/self"), Path.of(".")); // to its own directory
+		Files.createSymbolicLink(this.root.resolve("b/root"), this.root); // to the root, absolute
+		Files.createDirectories(this.root.resolve("c/d"));
+		Files.createSymbolicLink(this.root.resolve("c/d/loop"), this.root.resolve("c")); // all c holds
+		ListOptions recursive = ListOptions.defaults().withRecursive(true);
+		assertThat(paths(this.storage.list("", recursive))).containsExactly("a/x", "b/y");
+		assertThat(paths(this.storage.list(""))).containsExactly("a/", "b/");
+		assertThat(paths(this.storage.list("a/", recursive))).containsExactly("a/x");
+		assertThat(paths(this.storage.list("a/"))).containsExactly("a/x");
+		assertThat(paths(this.storage.list("c/", recursive))).isEmpty();
+		assertThat(paths(this.storage.list("c/"))).isEmpty();
+		// a listing below a link that reads do follow: the links back are cut where it stands
+		assertThat(paths(this.storage.list("a/up/b/", recursive))).containsExactly("a/up/b/y");
+		assertThat(paths(this.storage.list("a/up/"))).containsExactly("a/up/a/", "a/up/b/");
+		assertThat(new String(this.storage.readAllBytes("a/up/a/self/x").block(TIMEOUT))).isEqualTo("x");
+	}
+
+	@Test
+	@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a regression loops: fail, not hang
+	void linksBetweenTwoDirectoriesAreFollowedOnceEachWay() throws IOException {
+		this.storage.write("a/x", "x".getBytes()).block(TIMEOUT);
+		this.storage.write("b/y", "y".getBytes()).block(TIMEOUT);
+		Files.createSymbolicLink(this.root.resolve("a/tob"), Path.of("../b"));
+		Files.createSymbolicLink(this.root.resolve("b/toa"), Path.of("../a"));
+		Files.createDirectories(this.root.resolve("e"));
+		Files.createDirectories(this.root.resolve("f"));
+		Files.createSymbolicLink(this.root.resolve("e/tof"), Path.of("../f"));
+		Files.createSymbolicLink(this.root.resolve("f/toe"), Path.of("../e")); // a cycle that holds nothing
+		ListOptions recursive = ListOptions.defaults().withRecursive(true);
+		assertThat(paths(this.storage.list("", recursive))).containsExactly("a/tob/y", "a/x", "b/toa/x", "b/y");
+		assertThat(paths(this.storage.list(""))).containsExactly("a/", "b/");
+		assertThat(paths(this.storage.list("a/"))).containsExactly("a/tob/", "a/x");
+		assertThat(paths(this.storage.list("a/tob/", recursive))).containsExactly("a/tob/y");
+		assertThat(paths(this.storage.list("e/", recursive))).isEmpty();
+		assertThat(paths(this.storage.list("e/"))).isEmpty();
 	}
 
 	@Test
@@ -245,6 +289,10 @@ class FsBackendTests {
 		this.storage.write("l/one", "1".getBytes()).block(TIMEOUT);
 		ObjectEntry entry = this.storage.list("l/").blockFirst(TIMEOUT);
 		assertThat(entry.etag()).isEqualTo(this.storage.stat("l/one").block(TIMEOUT).etag());
+	}
+
+	private static List<String> paths(Flux<ObjectEntry> entries) {
+		return entries.map(ObjectEntry::path).collectList().block(TIMEOUT);
 	}
 
 	private static List<Path> filesUnder(Path root) throws IOException {
