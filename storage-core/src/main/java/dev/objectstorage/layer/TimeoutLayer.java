@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.objectstorage.ErrorKind;
+import dev.objectstorage.InvalidSettingException;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
@@ -46,13 +47,16 @@ public final class TimeoutLayer implements Layer {
 	 * @param operation the longest a single-result operation (stat, delete, copy, rename, the
 	 * completion of a write after its content ended), or the first element of a stream, may take
 	 * @param idle the longest gap between two elements of a read or a listing
+	 * @throws InvalidSettingException if a timeout is not positive
 	 */
 	public record TimeoutSettings(Duration operation, Duration idle) {
 
 		public TimeoutSettings {
-			if (operation == null || operation.isNegative() || operation.isZero() || idle == null || idle.isNegative()
-					|| idle.isZero()) {
-				throw new StorageException(ErrorKind.CONFIG_INVALID, "timeouts must be positive");
+			if (operation == null || operation.isNegative() || operation.isZero()) {
+				throw new InvalidSettingException("TimeoutLayer", "operation", "must be positive, was " + operation);
+			}
+			if (idle == null || idle.isNegative() || idle.isZero()) {
+				throw new InvalidSettingException("TimeoutLayer", "idle", "must be positive, was " + idle);
 			}
 		}
 
