@@ -73,13 +73,13 @@ public final class RetryLayer implements Layer {
 	}
 
 	/**
-	 * Settings of a {@link RetryLayer}.
+	 * Settings of a {@link RetryLayer}. A value out of range fails with an
+	 * {@link InvalidSettingException} that names it.
 	 *
 	 * @param maxAttempts how many times an operation is tried in all (1 means no retry)
 	 * @param initialBackoff the delay before the first retry; it doubles with each retry
 	 * @param maxBackoff the longest delay between two attempts
 	 * @param jitter the share of each delay that is random, between 0 and 1
-	 * @throws InvalidSettingException if a value is out of range
 	 */
 	public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double jitter) {
 

@@ -42,12 +42,12 @@ public final class TimeoutLayer implements Layer {
 	}
 
 	/**
-	 * Settings of a {@link TimeoutLayer}.
+	 * Settings of a {@link TimeoutLayer}. A timeout that is not positive fails with an
+	 * {@link InvalidSettingException} that names it.
 	 *
 	 * @param operation the longest a single-result operation (stat, delete, copy, rename, the
 	 * completion of a write after its content ended), or the first element of a stream, may take
 	 * @param idle the longest gap between two elements of a read or a listing
-	 * @throws InvalidSettingException if a timeout is not positive
 	 */
 	public record TimeoutSettings(Duration operation, Duration idle) {
 

@@ -5,7 +5,7 @@ import dev.objectstorage.ErrorKind;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Validates and normalises object paths and list prefixes. {@link ObjectStorage} calls this once
+ * Validates and normalises object paths and list prefixes. {@link dev.objectstorage.ObjectStorage} calls this once
  * per operation, before any backend sees a path, so every backend gets the same, safe input.
  * <p>
  * Rules: paths are {@code /}-separated and relative to the storage's root; leading {@code /}s are
