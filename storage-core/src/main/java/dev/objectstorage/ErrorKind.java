@@ -24,7 +24,11 @@ public enum ErrorKind {
 	/** An argument or option is invalid (a malformed path, a negative offset, ...). */
 	INVALID_INPUT(false),
 
-	/** The storage is configured wrongly (missing bucket, a root that is a file, ...). */
+	/**
+	 * The storage is configured wrongly, as found when the backend connects or operates (a bucket
+	 * that does not exist, a root that is a file, refused credentials, an unknown host key). A value
+	 * that settings reject when they are built is an {@link InvalidSettingException} instead.
+	 */
 	CONFIG_INVALID(false),
 
 	/** The backend does not support the operation or option (see {@link Capabilities}). */

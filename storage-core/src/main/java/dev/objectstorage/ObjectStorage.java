@@ -310,12 +310,14 @@ public interface ObjectStorage extends AutoCloseable {
 	 * <pre>{@code
 	 * ObjectStorage storage = ObjectStorage.builder()
 	 *         .name("photos")
-	 *         .backend(new FsBackend(FsSettings.of(Path.of("/var/photos"))))
+	 *         .backend(new FsBackend(FsSettings.builder().root(Path.of("/var/photos")).build()))
 	 *         .layer(new RetryLayer(RetrySettings.defaults()))
 	 *         .build();
 	 * }</pre>
 	 */
 	final class Builder {
+
+		private static final String OWNER = "ObjectStorage";
 
 		private String name = "default";
 
@@ -347,10 +349,11 @@ public interface ObjectStorage extends AutoCloseable {
 		 * Sets the name (default {@code default}).
 		 * @param name the name
 		 * @return this builder
+		 * @throws InvalidSettingException if the name is empty
 		 */
 		public Builder name(String name) {
 			if (name == null || name.isBlank()) {
-				throw new StorageException(ErrorKind.CONFIG_INVALID, "name must not be empty");
+				throw new InvalidSettingException(OWNER, "name", "must not be empty");
 			}
 			this.name = name;
 			return this;
@@ -360,10 +363,11 @@ public interface ObjectStorage extends AutoCloseable {
 		 * Sets the backend (required).
 		 * @param backend the backend
 		 * @return this builder
+		 * @throws InvalidSettingException if the backend is {@code null}
 		 */
 		public Builder backend(StorageBackend backend) {
 			if (backend == null) {
-				throw new StorageException(ErrorKind.CONFIG_INVALID, "backend must not be null");
+				throw new InvalidSettingException(OWNER, "backend", "must not be null");
 			}
 			this.backend = backend;
 			return this;
@@ -376,7 +380,7 @@ public interface ObjectStorage extends AutoCloseable {
 		 */
 		public Builder layer(Layer layer) {
 			if (layer == null) {
-				throw new StorageException(ErrorKind.CONFIG_INVALID, "layer must not be null");
+				throw new InvalidSettingException(OWNER, "layer", "must not be null");
 			}
 			this.layers.add(layer);
 			return this;
@@ -395,10 +399,11 @@ public interface ObjectStorage extends AutoCloseable {
 		/**
 		 * Builds the storage.
 		 * @return the storage
+		 * @throws IllegalStateException if no backend was set
 		 */
 		public ObjectStorage build() {
 			if (this.backend == null) {
-				throw new StorageException(ErrorKind.CONFIG_INVALID, "a backend is required");
+				throw new IllegalStateException("An ObjectStorage needs a backend: call backend(...) before build()");
 			}
 			StorageBackend stack = this.backend;
 			for (int i = this.layers.size() - 1; i >= 0; i--) {

@@ -3,13 +3,12 @@ package dev.objectstorage.azblob;
 import java.net.URI;
 import java.util.Locale;
 
-import dev.objectstorage.ErrorKind;
-import dev.objectstorage.StorageException;
+import dev.objectstorage.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of an {@link AzureBlobBackend}. Immutable and validated when built: an invalid value fails
- * with a {@link StorageException} of kind {@link ErrorKind#CONFIG_INVALID} that names the property.
+ * with an {@link InvalidSettingException} that names the setting.
  * {@link #toString()} never shows the account key, the connection string or the SAS token.
  * <p>
  * Credentials: either a {@link #connectionString()}, or an {@link #accountName()} with an
@@ -211,8 +210,8 @@ public record AzureBlobSettings(@Nullable URI endpoint, @Nullable String account
 		return p;
 	}
 
-	private static StorageException invalid(String property, String problem) {
-		return new StorageException(ErrorKind.CONFIG_INVALID, "Azure Blob setting '" + property + "' " + problem);
+	private static InvalidSettingException invalid(String setting, String problem) {
+		return new InvalidSettingException("Azure Blob", setting, problem);
 	}
 
 	@Override
@@ -369,7 +368,7 @@ public record AzureBlobSettings(@Nullable URI endpoint, @Nullable String account
 		/**
 		 * Validates and builds the settings.
 		 * @return the settings
-		 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} naming the invalid property
+		 * @throws InvalidSettingException naming the setting whose value is invalid or missing
 		 */
 		public AzureBlobSettings build() {
 			return new AzureBlobSettings(this.endpoint, this.accountName, this.accountKey, this.connectionString,

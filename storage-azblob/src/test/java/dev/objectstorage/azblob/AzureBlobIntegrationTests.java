@@ -21,6 +21,7 @@ import com.azure.storage.blob.models.BlockList;
 import com.azure.storage.blob.models.BlockListType;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import dev.objectstorage.ErrorKind;
+import dev.objectstorage.InvalidSettingException;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
@@ -374,16 +375,17 @@ class AzureBlobIntegrationTests {
 				() -> settings.toBuilder().connectionString(server.connectionString()).build());
 		assertInvalid("accountKey", () -> settings.toBuilder().sasToken("sv=x&sig=y").build());
 		assertThat(settings.toBuilder().blockSize(1024).build().maxSingleUploadSize()).isEqualTo(1024);
-		StorageException sasInEndpoint = catchThrowableOfType(StorageException.class, () -> settings.toBuilder()
+		InvalidSettingException sasInEndpoint = catchThrowableOfType(InvalidSettingException.class, () -> settings.toBuilder()
 			.endpoint(java.net.URI.create("http://127.0.0.1:1/devstoreaccount1?sv=1&sig=not-for-logs"))
 			.build());
+		assertThat(sasInEndpoint.setting()).isEqualTo("endpoint");
 		assertThat(sasInEndpoint.getMessage()).contains("'endpoint'").doesNotContain("not-for-logs");
 	}
 
-	private static void assertInvalid(String property, Runnable build) {
-		StorageException ex = catchThrowableOfType(StorageException.class, build::run);
-		assertThat(ex.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
-		assertThat(ex.getMessage()).contains("'" + property + "'");
+	private static void assertInvalid(String setting, Runnable build) {
+		InvalidSettingException ex = catchThrowableOfType(InvalidSettingException.class, build::run);
+		assertThat(ex.setting()).isEqualTo(setting);
+		assertThat(ex.getMessage()).contains("'" + setting + "'");
 	}
 
 }

@@ -121,7 +121,7 @@ final class Subjects {
 	}
 
 	private static StorageBackend fs(Path directory) {
-		return new FsBackend(FsSettings.of(directory));
+		return new FsBackend(FsSettings.builder().root(directory).build());
 	}
 
 	/** The S3 server: S3Proxy, in this JVM, on 127.0.0.1; a fresh prefix per subject. */

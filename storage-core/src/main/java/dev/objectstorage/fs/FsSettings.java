@@ -3,11 +3,15 @@ package dev.objectstorage.fs;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import dev.objectstorage.ErrorKind;
-import dev.objectstorage.StorageException;
+import dev.objectstorage.InvalidSettingException;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Settings of a {@link FsBackend}.
+ * Settings of a {@link FsBackend}. Immutable and validated when built: an invalid value fails with an
+ * {@link InvalidSettingException} that names the setting.
+ * <pre>{@code
+ * FsSettings settings = FsSettings.builder().root(Path.of("/var/lib/files")).fsync(true).build();
+ * }</pre>
  *
  * @param root the directory that holds the objects; nothing outside it is ever touched
  * @param createRoot whether to create the root directory if it does not exist
@@ -33,50 +37,137 @@ public record FsSettings(Path root, boolean createRoot, boolean fsync, int buffe
 	/** Default size from which reads map the file: 128 KiB. */
 	public static final long DEFAULT_MMAP_THRESHOLD = 128 * 1024;
 
+	private static final String OWNER = "fs";
+
 	public FsSettings {
 		if (root == null) {
-			throw new StorageException(ErrorKind.CONFIG_INVALID, "root must not be null");
+			throw new InvalidSettingException(OWNER, "root", "must be set");
 		}
 		if (bufferSize <= 0) {
-			throw new StorageException(ErrorKind.CONFIG_INVALID, "bufferSize must be positive, was " + bufferSize);
+			throw new InvalidSettingException(OWNER, "bufferSize", "must be positive, was " + bufferSize);
 		}
 		if (mmapThreshold < 0) {
-			throw new StorageException(ErrorKind.CONFIG_INVALID,
-					"mmapThreshold must be 0 (never map) or positive, was " + mmapThreshold);
+			throw new InvalidSettingException(OWNER, "mmapThreshold",
+					"must be 0 (never map) or positive, was " + mmapThreshold);
 		}
 		if (tempMaxAge == null || tempMaxAge.isNegative()) {
-			throw new StorageException(ErrorKind.CONFIG_INVALID,
-					"tempMaxAge must be 0 (no sweep) or positive, was " + tempMaxAge);
+			throw new InvalidSettingException(OWNER, "tempMaxAge", "must be 0 (no sweep) or positive, was " + tempMaxAge);
 		}
 	}
 
 	/**
-	 * Settings for the given root: created if missing, no fsync, 64 KiB buffers.
-	 * @param root the root directory
-	 * @return the settings
+	 * A builder with the defaults: root created if missing, no fsync, 64 KiB buffers, reads of
+	 * 128 KiB or more mapped, temporary files older than 24 hours swept at start.
+	 * @return a new builder; {@link Builder#root(Path)} is required
 	 */
-	public static FsSettings of(Path root) {
-		return new FsSettings(root, true, false, DEFAULT_BUFFER_SIZE, DEFAULT_MMAP_THRESHOLD, DEFAULT_TEMP_MAX_AGE);
+	public static Builder builder() {
+		return new Builder();
 	}
 
-	public FsSettings withFsync(boolean fsync) {
-		return new FsSettings(this.root, this.createRoot, fsync, this.bufferSize, this.mmapThreshold, this.tempMaxAge);
+	/**
+	 * A builder that starts from these settings.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder();
+		builder.root = this.root;
+		builder.createRoot = this.createRoot;
+		builder.fsync = this.fsync;
+		builder.bufferSize = this.bufferSize;
+		builder.mmapThreshold = this.mmapThreshold;
+		builder.tempMaxAge = this.tempMaxAge;
+		return builder;
 	}
 
-	public FsSettings withCreateRoot(boolean createRoot) {
-		return new FsSettings(this.root, createRoot, this.fsync, this.bufferSize, this.mmapThreshold, this.tempMaxAge);
-	}
+	/** Builds {@link FsSettings}; {@link #build()} validates. */
+	public static final class Builder {
 
-	public FsSettings withBufferSize(int bufferSize) {
-		return new FsSettings(this.root, this.createRoot, this.fsync, bufferSize, this.mmapThreshold, this.tempMaxAge);
-	}
+		private @Nullable Path root;
 
-	public FsSettings withTempMaxAge(Duration tempMaxAge) {
-		return new FsSettings(this.root, this.createRoot, this.fsync, this.bufferSize, this.mmapThreshold, tempMaxAge);
-	}
+		private boolean createRoot = true;
 
-	public FsSettings withMmapThreshold(long mmapThreshold) {
-		return new FsSettings(this.root, this.createRoot, this.fsync, this.bufferSize, mmapThreshold, this.tempMaxAge);
+		private boolean fsync;
+
+		private int bufferSize = DEFAULT_BUFFER_SIZE;
+
+		private long mmapThreshold = DEFAULT_MMAP_THRESHOLD;
+
+		private @Nullable Duration tempMaxAge = DEFAULT_TEMP_MAX_AGE;
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the directory that holds the objects (required).
+		 * @param root the root directory
+		 * @return this builder
+		 */
+		public Builder root(@Nullable Path root) {
+			this.root = root;
+			return this;
+		}
+
+		/**
+		 * Sets whether a missing root directory is created ({@code true}).
+		 * @param createRoot whether to create it
+		 * @return this builder
+		 */
+		public Builder createRoot(boolean createRoot) {
+			this.createRoot = createRoot;
+			return this;
+		}
+
+		/**
+		 * Sets whether writes force their data to disk before they complete ({@code false}).
+		 * @param fsync whether to force
+		 * @return this builder
+		 */
+		public Builder fsync(boolean fsync) {
+			this.fsync = fsync;
+			return this;
+		}
+
+		/**
+		 * Sets the size of the buffers reads emit (64 KiB).
+		 * @param bufferSize the size in bytes, positive
+		 * @return this builder
+		 */
+		public Builder bufferSize(int bufferSize) {
+			this.bufferSize = bufferSize;
+			return this;
+		}
+
+		/**
+		 * Sets the size from which reads map the file into memory (128 KiB).
+		 * @param mmapThreshold the size in bytes, {@code 0} to never map
+		 * @return this builder
+		 */
+		public Builder mmapThreshold(long mmapThreshold) {
+			this.mmapThreshold = mmapThreshold;
+			return this;
+		}
+
+		/**
+		 * Sets the age from which temporary files of writes are leftovers that the start-up sweep
+		 * deletes (24 hours).
+		 * @param tempMaxAge the age, {@link Duration#ZERO} for no sweep
+		 * @return this builder
+		 */
+		public Builder tempMaxAge(@Nullable Duration tempMaxAge) {
+			this.tempMaxAge = tempMaxAge;
+			return this;
+		}
+
+		/**
+		 * Validates and builds the settings.
+		 * @return the settings
+		 * @throws InvalidSettingException naming the setting whose value is invalid or missing
+		 */
+		public FsSettings build() {
+			return new FsSettings(this.root, this.createRoot, this.fsync, this.bufferSize, this.mmapThreshold,
+					this.tempMaxAge);
+		}
+
 	}
 
 }

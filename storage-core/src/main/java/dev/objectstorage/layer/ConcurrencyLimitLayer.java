@@ -6,13 +6,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import dev.objectstorage.ErrorKind;
+import dev.objectstorage.InvalidSettingException;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.ReadOptions;
-import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
 import dev.objectstorage.spi.StorageBackend;
 import reactor.core.publisher.Flux;
@@ -36,7 +35,8 @@ public final class ConcurrencyLimitLayer implements Layer {
 
 	public ConcurrencyLimitLayer(int maxConcurrent) {
 		if (maxConcurrent < 1) {
-			throw new StorageException(ErrorKind.CONFIG_INVALID, "maxConcurrent must be at least 1, was " + maxConcurrent);
+			throw new InvalidSettingException("ConcurrencyLimitLayer", "maxConcurrent",
+					"must be at least 1, was " + maxConcurrent);
 		}
 		this.maxConcurrent = maxConcurrent;
 	}

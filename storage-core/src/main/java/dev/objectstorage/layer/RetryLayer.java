@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import dev.objectstorage.ErrorKind;
+import dev.objectstorage.InvalidSettingException;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
@@ -72,7 +73,8 @@ public final class RetryLayer implements Layer {
 	}
 
 	/**
-	 * Settings of a {@link RetryLayer}.
+	 * Settings of a {@link RetryLayer}. A value out of range fails with an
+	 * {@link InvalidSettingException} that names it.
 	 *
 	 * @param maxAttempts how many times an operation is tried in all (1 means no retry)
 	 * @param initialBackoff the delay before the first retry; it doubles with each retry
@@ -81,17 +83,21 @@ public final class RetryLayer implements Layer {
 	 */
 	public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double jitter) {
 
+		private static final String OWNER = "RetryLayer";
+
 		public RetrySettings {
 			if (maxAttempts < 1) {
-				throw new StorageException(ErrorKind.CONFIG_INVALID, "maxAttempts must be at least 1, was " + maxAttempts);
+				throw new InvalidSettingException(OWNER, "maxAttempts", "must be at least 1, was " + maxAttempts);
 			}
-			if (initialBackoff == null || initialBackoff.isNegative() || maxBackoff == null
-					|| maxBackoff.compareTo(initialBackoff) < 0) {
-				throw new StorageException(ErrorKind.CONFIG_INVALID,
-						"backoffs must not be negative, and maxBackoff not below initialBackoff");
+			if (initialBackoff == null || initialBackoff.isNegative()) {
+				throw new InvalidSettingException(OWNER, "initialBackoff", "must not be negative, was " + initialBackoff);
+			}
+			if (maxBackoff == null || maxBackoff.compareTo(initialBackoff) < 0) {
+				throw new InvalidSettingException(OWNER, "maxBackoff",
+						"must not be below initialBackoff (" + initialBackoff + "), was " + maxBackoff);
 			}
 			if (jitter < 0 || jitter > 1) {
-				throw new StorageException(ErrorKind.CONFIG_INVALID, "jitter must be between 0 and 1, was " + jitter);
+				throw new InvalidSettingException(OWNER, "jitter", "must be between 0 and 1, was " + jitter);
 			}
 		}
 

@@ -7,6 +7,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.objectstorage.ErrorKind;
+import dev.objectstorage.InvalidSettingException;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
@@ -47,7 +48,8 @@ public final class TimeoutLayer implements Layer {
 	}
 
 	/**
-	 * Settings of a {@link TimeoutLayer}.
+	 * Settings of a {@link TimeoutLayer}. A timeout that is not positive fails with an
+	 * {@link InvalidSettingException} that names it.
 	 *
 	 * @param operation the longest a single-result operation (stat, delete, copy, rename, the
 	 * completion of a write after its content ended), or the first element of a stream, may take
@@ -56,9 +58,11 @@ public final class TimeoutLayer implements Layer {
 	public record TimeoutSettings(Duration operation, Duration idle) {
 
 		public TimeoutSettings {
-			if (operation == null || operation.isNegative() || operation.isZero() || idle == null || idle.isNegative()
-					|| idle.isZero()) {
-				throw new StorageException(ErrorKind.CONFIG_INVALID, "timeouts must be positive");
+			if (operation == null || operation.isNegative() || operation.isZero()) {
+				throw new InvalidSettingException("TimeoutLayer", "operation", "must be positive, was " + operation);
+			}
+			if (idle == null || idle.isNegative() || idle.isZero()) {
+				throw new InvalidSettingException("TimeoutLayer", "idle", "must be positive, was " + idle);
 			}
 		}
 

@@ -54,7 +54,9 @@ class FsBackendTests {
 		this.root = Files.createDirectories(this.temp.resolve("root"));
 		this.outside = Files.createDirectories(this.temp.resolve("outside"));
 		Files.writeString(this.outside.resolve("secret.txt"), "secret");
-		this.storage = ObjectStorage.builder().backend(new FsBackend(FsSettings.of(this.root))).build();
+		this.storage = ObjectStorage.builder()
+			.backend(new FsBackend(FsSettings.builder().root(this.root).build()))
+			.build();
 	}
 
 	private StorageException error(Runnable call) {
@@ -160,7 +162,8 @@ class FsBackendTests {
 		Path fresh = Files.write(this.root.resolve("keep/.os-tmp-fedcba9876543210"), new byte[10]);
 		Path foreign = Files.write(this.root.resolve("keep/.os-tmp-not-ours"), new byte[10]);
 		Files.setLastModifiedTime(foreign, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
-		FsBackend backend = new FsBackend(FsSettings.of(this.root).withTempMaxAge(Duration.ZERO)); // no sweep at start
+		// no sweep at start
+		FsBackend backend = new FsBackend(FsSettings.builder().root(this.root).tempMaxAge(Duration.ZERO).build());
 		assertThat(backend.sweepTemporaryFiles(Duration.ofHours(24))).isEqualTo(1);
 		assertThat(stale).doesNotExist();
 		assertThat(fresh).as("a write that may still be in progress").exists();
@@ -170,7 +173,7 @@ class FsBackendTests {
 		// with the default age, the sweep runs in the background when a backend starts
 		Path another = Files.write(this.root.resolve(".os-tmp-00000000000000aa"), new byte[1]);
 		Files.setLastModifiedTime(another, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
-		new FsBackend(FsSettings.of(this.root));
+		new FsBackend(FsSettings.builder().root(this.root).build());
 		for (int i = 0; i < 600 && Files.exists(another); i++) {
 			Thread.sleep(50); // a bounded wait for the background sweep, not a measure of speed
 		}
@@ -230,10 +233,12 @@ class FsBackendTests {
 	@Test
 	void rootThatIsAFileIsAConfigurationError() throws IOException {
 		Path file = Files.writeString(this.temp.resolve("file"), "x");
-		assertThat(catchThrowableOfType(StorageException.class, () -> new FsBackend(FsSettings.of(file))).kind())
+		assertThat(catchThrowableOfType(StorageException.class,
+				() -> new FsBackend(FsSettings.builder().root(file).build())).kind())
 			.isEqualTo(ErrorKind.CONFIG_INVALID);
 		assertThat(catchThrowableOfType(StorageException.class,
-				() -> new FsBackend(FsSettings.of(this.temp.resolve("missing")).withCreateRoot(false))).kind())
+				() -> new FsBackend(FsSettings.builder().root(this.temp.resolve("missing")).createRoot(false).build()))
+			.kind())
 			.isEqualTo(ErrorKind.CONFIG_INVALID);
 	}
 
@@ -265,7 +270,7 @@ class FsBackendTests {
 
 	@Test
 	void metadataIsKeptInAnExtendedAttributeAndMovesWithRename() {
-		FsBackend backend = new FsBackend(FsSettings.of(this.root));
+		FsBackend backend = new FsBackend(FsSettings.builder().root(this.root).build());
 		if (!backend.xattrs()) {
 			return; // this filesystem keeps no user attributes: the capabilities say so
 		}
@@ -278,7 +283,7 @@ class FsBackendTests {
 	@Test
 	void fsyncWritesAreReadable() {
 		ObjectStorage durable = ObjectStorage.builder()
-			.backend(new FsBackend(FsSettings.of(this.root).withFsync(true)))
+			.backend(new FsBackend(FsSettings.builder().root(this.root).fsync(true).build()))
 			.build();
 		durable.write("durable.txt", "safe".getBytes()).block(TIMEOUT);
 		assertThat(new String(durable.readAllBytes("durable.txt").block(TIMEOUT))).isEqualTo("safe");

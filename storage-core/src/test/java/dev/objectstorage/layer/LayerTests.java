@@ -387,7 +387,7 @@ class LayerTests {
 		java.nio.file.Path root = java.nio.file.Files.createTempDirectory("layer-transfer");
 		MetricsLayer metrics = new MetricsLayer();
 		ObjectStorage storage = ObjectStorage.builder()
-			.backend(new dev.objectstorage.fs.FsBackend(dev.objectstorage.fs.FsSettings.of(root)))
+			.backend(new dev.objectstorage.fs.FsBackend(dev.objectstorage.fs.FsSettings.builder().root(root).build()))
 			.layer(metrics)
 			.build();
 		storage.write("f", new byte[10_000]).block(TIMEOUT);

@@ -28,11 +28,13 @@ class MinioBehaviourTests extends StorageBehaviourTests {
 
 	@BeforeAll
 	static void createBucket() {
-		settings = S3Settings.of("tck")
-			.withEndpoint(URI.create(minio.getS3URL()))
-			.withRegion("us-east-1")
-			.withPathStyleAccess(true)
-			.withCredentials(minio.getUserName(), minio.getPassword());
+		settings = S3Settings.builder()
+			.bucket("tck")
+			.endpoint(URI.create(minio.getS3URL()))
+			.region("us-east-1")
+			.pathStyleAccess(true)
+			.credentials(minio.getUserName(), minio.getPassword())
+			.build();
 		client = S3Backend.createClient(settings);
 		client.createBucket((b) -> b.bucket("tck")).join();
 	}
@@ -46,7 +48,7 @@ class MinioBehaviourTests extends StorageBehaviourTests {
 
 	@Override
 	protected StorageBackend createBackend(TckContext context) {
-		return new S3Backend(settings.withPrefix(context.root()), client, context.bufferFactory());
+		return new S3Backend(settings.toBuilder().prefix(context.root()).build(), client, context.bufferFactory());
 	}
 
 }

@@ -79,7 +79,9 @@ class S3ConnectionFaultTests {
 	/** A storage behind the faulty proxy, with the given retry attempts and timeout. */
 	private ObjectStorage storage(int attempts, Duration timeout) {
 		S3Settings settings = S3ProxyServer.get().settings(this.prefix)
-			.withEndpoint(java.net.URI.create("http://127.0.0.1:" + this.proxy.port()));
+			.toBuilder()
+			.endpoint(java.net.URI.create("http://127.0.0.1:" + this.proxy.port()))
+			.build();
 		return ObjectStorage.builder()
 			.backend(new S3Backend(settings, null, this.buffers))
 			.layer(new RetryLayer(new RetryLayer.RetrySettings(attempts, Duration.ofMillis(10), Duration.ofMillis(50), 0)))

@@ -72,7 +72,7 @@ class S3FaultToleranceTests {
 		this.prefix = "faults-" + System.nanoTime();
 		this.storage = ObjectStorage.builder()
 			// SDK retries off: these tests are about the retry layer (one test below turns them back on)
-			.backend(new S3Backend(server.settings(this.prefix).withSdkMaxAttempts(1), null, this.buffers))
+			.backend(new S3Backend(server.settings(this.prefix).toBuilder().sdkMaxAttempts(1).build(), null, this.buffers))
 			.layer(this.metrics)
 			.layer(new RetryLayer(new RetryLayer.RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(50), 0.5),
 					this.metrics.retryListener()))
@@ -207,7 +207,8 @@ class S3FaultToleranceTests {
 		faults.get().failing(500, "InternalError").failingParts.set(1);
 		byte[] data = StorageTck.randomBytes(12 * 1024 * 1024, 6);
 		try (ObjectStorage withSdkRetries = ObjectStorage.builder()
-			.backend(new S3Backend(server.settings(this.prefix).withPartSize(5 * 1024 * 1024), null, this.buffers))
+			.backend(new S3Backend(server.settings(this.prefix).toBuilder().partSize(5 * 1024 * 1024).build(), null,
+					this.buffers))
 			.build()) {
 			withSdkRetries.write("parts.bin", Flux.fromIterable(java.util.List.of(data))
 				.map((bytes) -> this.buffers.wrap(bytes))).block(TIMEOUT);

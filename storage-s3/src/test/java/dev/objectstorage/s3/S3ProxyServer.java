@@ -102,12 +102,14 @@ public final class S3ProxyServer {
 
 	/** Settings for a storage under the given prefix of the test bucket. */
 	public S3Settings settings(String prefix) {
-		return S3Settings.of(BUCKET)
-			.withPrefix(prefix)
-			.withEndpoint(endpoint())
-			.withRegion("us-east-1")
-			.withPathStyleAccess(true)
-			.withCredentials(ACCESS_KEY, SECRET_KEY);
+		return S3Settings.builder()
+			.bucket(BUCKET)
+			.prefix(prefix)
+			.endpoint(endpoint())
+			.region("us-east-1")
+			.pathStyleAccess(true)
+			.credentials(ACCESS_KEY, SECRET_KEY)
+			.build();
 	}
 
 }

@@ -81,7 +81,7 @@ class S3rverIntegrationTests {
 	@ParameterizedTest(name = "{0} bytes")
 	@ValueSource(ints = { 0, 1, 4321, 65_537, 5 * MIB - 1, 5 * MIB, 5 * MIB + 1, 12 * MIB + 4321 })
 	void whenRequiredChecksumsRoundTripEveryByte(int size) {
-		S3Settings settings = S3rverServer.get().settings(prefix("checksums")).withPartSize(5 * MIB);
+		S3Settings settings = S3rverServer.get().settings(prefix("checksums")).toBuilder().partSize(5 * MIB).build();
 		assertThat(settings.checksums()).isEqualTo(S3Settings.Checksums.WHEN_REQUIRED);
 		byte[] data = random(size, size);
 		try (ObjectStorage storage = storage(settings)) {
@@ -100,12 +100,15 @@ class S3rverIntegrationTests {
 		// why the setting exists: s3rver keeps the aws-chunked framing and trailer of a PutObject as the content
 		S3Settings settings = S3rverServer.get()
 			.settings(prefix("framing"))
-			.withChecksums(S3Settings.Checksums.WHEN_SUPPORTED);
+			.toBuilder()
+			.checksums(S3Settings.Checksums.WHEN_SUPPORTED)
+			.build();
 		byte[] data = random(4321, 4321);
 		try (ObjectStorage storage = storage(settings)) {
 			storage.write("framed.bin", Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(data)),
 					WriteOptions.defaults()).block(TIMEOUT);
-			byte[] stored = stored(settings.withChecksums(S3Settings.Checksums.WHEN_REQUIRED), "framed.bin");
+			byte[] stored = stored(settings.toBuilder().checksums(S3Settings.Checksums.WHEN_REQUIRED).build(),
+					"framed.bin");
 			assertThat(stored).isNotEqualTo(data);
 			assertThat(stored.length).isGreaterThan(data.length);
 			storage.delete("framed.bin").block(TIMEOUT);
@@ -116,7 +119,9 @@ class S3rverIntegrationTests {
 	void autoRefusesConditionalWritesWhereTheServerIgnoresThem() {
 		S3Settings settings = S3rverServer.get()
 			.settings(prefix("auto"))
-			.withConditionalWrites(S3Settings.ConditionalWrites.AUTO);
+			.toBuilder()
+			.conditionalWrites(S3Settings.ConditionalWrites.AUTO)
+			.build();
 		try (ObjectStorage storage = storage(settings)) {
 			assertThat(storage.capabilities().writeWithIfNotExists()).isTrue();
 			assertThat(storage.capabilities().writeWithIfMatch()).isTrue();

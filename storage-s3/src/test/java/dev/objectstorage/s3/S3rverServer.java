@@ -139,14 +139,16 @@ public final class S3rverServer {
 	 * @return the settings
 	 */
 	public S3Settings settings(String prefix) {
-		return S3Settings.of(BUCKET)
-			.withPrefix(prefix)
-			.withEndpoint(endpoint())
-			.withRegion("us-east-1")
-			.withPathStyleAccess(true)
-			.withCredentials(ACCESS_KEY, SECRET_KEY)
-			.withChecksums(S3Settings.Checksums.WHEN_REQUIRED)
-			.withConditionalWrites(S3Settings.ConditionalWrites.DISABLED);
+		return S3Settings.builder()
+			.bucket(BUCKET)
+			.prefix(prefix)
+			.endpoint(endpoint())
+			.region("us-east-1")
+			.pathStyleAccess(true)
+			.credentials(ACCESS_KEY, SECRET_KEY)
+			.checksums(S3Settings.Checksums.WHEN_REQUIRED)
+			.conditionalWrites(S3Settings.ConditionalWrites.DISABLED)
+			.build();
 	}
 
 	// ---------------------------------------------------------------- start, stop

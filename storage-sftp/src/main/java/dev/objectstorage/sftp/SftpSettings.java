@@ -5,12 +5,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 import dev.objectstorage.ErrorKind;
-import dev.objectstorage.StorageException;
+import dev.objectstorage.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Settings of a {@link SftpBackend}. Immutable and validated when built (a
- * {@link StorageException} of kind {@link ErrorKind#CONFIG_INVALID} names the wrong property);
+ * Settings of a {@link SftpBackend}. Immutable and validated when built (an
+ * {@link InvalidSettingException} names the setting whose value is invalid);
  * {@link #toString()} never shows the password, the private key or its passphrase.
  * <pre>{@code
  * SftpSettings settings = SftpSettings.builder()
@@ -108,41 +108,41 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 
 	public SftpSettings {
 		if (host == null || host.isBlank()) {
-			throw invalid("host must not be empty");
+			throw invalid("host", "must not be empty");
 		}
 		if (port < 1 || port > 65535) {
-			throw invalid("port must be between 1 and 65535, was " + port);
+			throw invalid("port", "must be between 1 and 65535, was " + port);
 		}
 		if (username == null || username.isBlank()) {
-			throw invalid("username must not be empty");
+			throw invalid("username", "must not be empty");
 		}
 		if (password == null && privateKey == null && privateKeyPath == null) {
-			throw invalid("set password, privateKey or privateKeyPath to authenticate");
+			throw invalid("password", "must be set if neither privateKey nor privateKeyPath is (to authenticate)");
 		}
 		if (privateKey != null && privateKeyPath != null) {
-			throw invalid("set privateKey or privateKeyPath, not both");
+			throw invalid("privateKey", "must not be set together with privateKeyPath");
 		}
 		if (privateKey != null && privateKey.isBlank()) {
-			throw invalid("privateKey must not be blank");
+			throw invalid("privateKey", "must not be blank");
 		}
 		root = normaliseRoot(root);
 		if (maxChannels < 1) {
-			throw invalid("maxChannels must be at least 1, was " + maxChannels);
+			throw invalid("maxChannels", "must be at least 1, was " + maxChannels);
 		}
 		if (channelsPerSession < 1) {
-			throw invalid("channelsPerSession must be at least 1, was " + channelsPerSession);
+			throw invalid("channelsPerSession", "must be at least 1, was " + channelsPerSession);
 		}
 		requirePositive("connectTimeout", connectTimeout);
 		requirePositive("authTimeout", authTimeout);
 		requirePositive("acquireTimeout", acquireTimeout);
 		if (readChunkSize < 1024 || readChunkSize > 16 * 1024 * 1024) {
-			throw invalid("readChunkSize must be between 1 KiB and 16 MiB, was " + readChunkSize);
+			throw invalid("readChunkSize", "must be between 1 KiB and 16 MiB, was " + readChunkSize);
 		}
 		if (requestsInFlight < 1 || requestsInFlight > 1024) {
-			throw invalid("requestsInFlight must be between 1 and 1024, was " + requestsInFlight);
+			throw invalid("requestsInFlight", "must be between 1 and 1024, was " + requestsInFlight);
 		}
 		if (tempMaxAge == null || tempMaxAge.isNegative()) {
-			throw invalid("tempMaxAge must not be negative, was " + tempMaxAge);
+			throw invalid("tempMaxAge", "must not be negative, was " + tempMaxAge);
 		}
 	}
 
@@ -172,7 +172,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 		}
 		for (int i = 0; i < root.length(); i++) {
 			if (root.charAt(i) < 0x20 || root.charAt(i) == 0x7f) {
-				throw invalid("root must not contain control characters");
+				throw invalid("root", "must not contain control characters");
 			}
 		}
 		String r = root;
@@ -181,7 +181,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 		}
 		for (String segment : r.split("/")) {
 			if (segment.equals("..") || segment.equals(".")) {
-				throw invalid("root must not contain '.' or '..' segments, was " + root);
+				throw invalid("root", "must not contain '.' or '..' segments, was " + root);
 			}
 		}
 		return r;
@@ -189,12 +189,12 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 
 	private static void requirePositive(String name, @Nullable Duration value) {
 		if (value == null || value.isNegative() || value.isZero()) {
-			throw invalid(name + " must be positive, was " + value);
+			throw invalid(name, "must be positive, was " + value);
 		}
 	}
 
-	private static StorageException invalid(String message) {
-		return new StorageException(ErrorKind.CONFIG_INVALID, "Invalid SFTP settings: " + message);
+	private static InvalidSettingException invalid(String setting, String problem) {
+		return new InvalidSettingException("SFTP", setting, problem);
 	}
 
 	@Override
@@ -430,7 +430,7 @@ public record SftpSettings(String host, int port, String username, @Nullable Str
 		/**
 		 * Validates and builds the settings.
 		 * @return the settings
-		 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} naming the wrong property
+		 * @throws InvalidSettingException naming the setting whose value is invalid or missing
 		 */
 		public SftpSettings build() {
 			return new SftpSettings(Objects.requireNonNullElse(this.host, ""), this.port,

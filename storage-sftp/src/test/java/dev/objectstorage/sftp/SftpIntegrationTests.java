@@ -21,6 +21,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import dev.objectstorage.ErrorKind;
+import dev.objectstorage.InvalidSettingException;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
@@ -531,22 +532,21 @@ class SftpIntegrationTests {
 			.privateKeyPassphrase("secret-passphrase")
 			.build();
 		assertThat(settings.toString()).doesNotContain("secret-password").doesNotContain("secret-passphrase");
-		StorageException noAuth = catchThrowableOfType(StorageException.class,
+		InvalidSettingException noAuth = catchThrowableOfType(InvalidSettingException.class,
 				() -> SftpSettings.builder().host("h").username("u").build());
-		assertThat(noAuth.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
-		assertThat(noAuth.getMessage()).contains("password");
-		StorageException badPort = catchThrowableOfType(StorageException.class,
+		assertThat(noAuth.setting()).isEqualTo("password");
+		InvalidSettingException badPort = catchThrowableOfType(InvalidSettingException.class,
 				() -> settings.toBuilder().port(0).build());
-		assertThat(badPort.getMessage()).contains("port");
+		assertThat(badPort.setting()).isEqualTo("port");
 		StorageException badKey = catchThrowableOfType(StorageException.class,
 				() -> new SftpBackend(settings.toBuilder().password(null).privateKey("not a key").build()));
 		assertThat(badKey.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
 		assertThat(settings.acquireTimeout()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(settings.toBuilder().acquireTimeout(Duration.ofSeconds(2)).build().acquireTimeout())
 			.isEqualTo(Duration.ofSeconds(2));
-		StorageException badAcquireTimeout = catchThrowableOfType(StorageException.class,
+		InvalidSettingException badAcquireTimeout = catchThrowableOfType(InvalidSettingException.class,
 				() -> settings.toBuilder().acquireTimeout(Duration.ZERO).build());
-		assertThat(badAcquireTimeout.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
+		assertThat(badAcquireTimeout.setting()).isEqualTo("acquireTimeout");
 		assertThat(badAcquireTimeout.getMessage()).contains("acquireTimeout");
 		try (SftpBackend backend = new SftpBackend(settings.toBuilder().root("/srv/data").build())) {
 			assertThat(backend.location()).isEqualTo("sftp://u@example.com:22/srv/data");
@@ -826,10 +826,9 @@ class SftpIntegrationTests {
 			await(TIMEOUT, () -> !Files.exists(oldTemp));
 			assertThat(oldTemp).doesNotExist();
 		}
-		StorageException negative = catchThrowableOfType(StorageException.class,
+		InvalidSettingException negative = catchThrowableOfType(InvalidSettingException.class,
 				() -> server.settingsBuilder(root).tempMaxAge(Duration.ofSeconds(-1)).build());
-		assertThat(negative.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
-		assertThat(negative.getMessage()).contains("tempMaxAge");
+		assertThat(negative.setting()).isEqualTo("tempMaxAge");
 		assertThat(SftpSettings.builder().host("h").username("u").password("p").build().tempMaxAge())
 			.isEqualTo(Duration.ofHours(24));
 	}

@@ -16,9 +16,6 @@ import org.springframework.util.unit.DataSize;
  */
 class AzureBlobStorageBackendFactory implements StorageBackendFactory {
 
-	private static final List<String> SETTINGS = List.of("connectionString", "accountName", "accountKey", "sasToken",
-			"endpoint", "container", "prefix", "maxSingleUploadSize", "blockSize", "blocksInFlight", "sdkMaxAttempts");
-
 	private final @org.jspecify.annotations.Nullable AzureBlobConnectionDetails connectionDetails;
 
 	private final List<AzureBlobClientCustomizer> customizers;
@@ -67,7 +64,7 @@ class AzureBlobStorageBackendFactory implements StorageBackendFactory {
 			BackendSettingsFailures.require(storage, "azblob.account-name", azblob.getAccountName(),
 					"account name (or connection string)");
 		}
-		return BackendSettingsFailures.build(storage, "azblob", SETTINGS, () -> {
+		return BackendSettingsFailures.build(storage, "azblob", () -> {
 			AzureBlobSettings.Builder builder = AzureBlobSettings.builder()
 				.container(azblob.getContainer())
 				.prefix(azblob.getPrefix());

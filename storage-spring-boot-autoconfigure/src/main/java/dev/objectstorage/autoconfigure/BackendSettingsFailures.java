@@ -1,18 +1,18 @@
 package dev.objectstorage.autoconfigure;
 
-import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
-import dev.objectstorage.ErrorKind;
-import dev.objectstorage.StorageException;
+import dev.objectstorage.InvalidSettingException;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Turns the {@code CONFIG_INVALID} errors that a backend's settings class throws into
+ * Turns the {@link InvalidSettingException}s that a backend's settings throw into
  * {@link InvalidStorageConfigurationException}s that name the Spring Boot property to fix. The
- * settings classes name the offending setting by its Java name (for example {@code blockSize}); the
- * property is its kebab-case form under {@code storage.<type>.} (for example
- * {@code storage.azblob.block-size}).
+ * exception names the offending setting by its Java name as data (for example {@code blockSize});
+ * the property is its kebab-case form under {@code storage.<type>.} (for example
+ * {@code storage.azblob.block-size}). No message is parsed.
  */
 final class BackendSettingsFailures {
 
@@ -23,45 +23,36 @@ final class BackendSettingsFailures {
 	 * Builds settings, reporting an invalid value as the property it came from.
 	 * @param storage the storage being configured
 	 * @param type the storage type, the first segment of its properties
-	 * @param settingNames the settings' Java names
 	 * @param settings builds the settings
 	 * @param <T> the settings type
 	 * @return the settings
 	 */
-	static <T> T build(StorageDefinition storage, String type, List<String> settingNames, Supplier<T> settings) {
-		try {
-			return settings.get();
-		}
-		catch (StorageException ex) {
-			if (ex.kind() != ErrorKind.CONFIG_INVALID) {
-				throw ex;
-			}
-			String message = String.valueOf(ex.getMessage());
-			String setting = setting(message, settingNames);
-			String property = (setting != null) ? storage.property(type + "." + kebab(setting)) : storage.property(type);
-			throw new InvalidStorageConfigurationException(property, message, "Fix " + property + ".", ex);
-		}
+	static <T> T build(StorageDefinition storage, String type, Supplier<T> settings) {
+		return build(storage, type, (setting, property) -> null, settings);
 	}
 
 	/**
-	 * The setting a settings record's message is about: the one it quotes ({@code 'blockSize' must
-	 * ...}), or the one it starts with, after a {@code "...settings: "} lead ({@code root must ...}).
-	 * Never a name found elsewhere in the text, which may echo a value ({@code was /srv/host/..}).
+	 * Builds settings, reporting an invalid value as the property it came from, with a suggestion
+	 * of what to set for some settings.
+	 * @param storage the storage being configured
+	 * @param type the storage type, the first segment of its properties
+	 * @param actions the suggestion for an invalid setting (given its Java name and its property),
+	 * or {@code null} for "Fix the property."
+	 * @param settings builds the settings
+	 * @param <T> the settings type
+	 * @return the settings
 	 */
-	static @org.jspecify.annotations.Nullable String setting(String message, List<String> settingNames) {
-		for (String name : settingNames) {
-			if (message.contains("'" + name + "'")) {
-				return name;
-			}
+	static <T> T build(StorageDefinition storage, String type, BiFunction<String, String, @Nullable String> actions,
+			Supplier<T> settings) {
+		try {
+			return settings.get();
 		}
-		int colon = message.indexOf(": ");
-		String text = (colon >= 0) ? message.substring(colon + 2) : message;
-		for (String name : settingNames) {
-			if (text.startsWith(name + " ") || text.startsWith(name + ",")) {
-				return name;
-			}
+		catch (InvalidSettingException ex) {
+			String property = storage.property(type + "." + kebab(ex.setting()));
+			String action = actions.apply(ex.setting(), property);
+			throw new InvalidStorageConfigurationException(property, String.valueOf(ex.getMessage()),
+					(action != null) ? action : "Fix " + property + ".", ex);
 		}
-		return null;
 	}
 
 	/** {@code blockSize} to {@code block-size}. */
@@ -86,7 +77,7 @@ final class BackendSettingsFailures {
 	 * @param what what the property holds, for the message
 	 * @return the value
 	 */
-	static String require(StorageDefinition storage, String property, @org.jspecify.annotations.Nullable String value,
+	static String require(StorageDefinition storage, String property, @Nullable String value,
 			String what) {
 		if (value == null || value.isBlank()) {
 			String type = property.substring(0, property.indexOf('.'));

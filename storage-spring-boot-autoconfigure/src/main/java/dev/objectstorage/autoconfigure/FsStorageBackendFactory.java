@@ -35,9 +35,16 @@ class FsStorageBackendFactory implements StorageBackendFactory {
 					"The buffer size " + fs.getBufferSize() + " is not between 1B and 2GB.",
 					"Set " + storage.property("fs.buffer-size") + " to a positive size such as 64KB.", null);
 		}
+		FsSettings settings = BackendSettingsFailures.build(storage, "fs", () -> FsSettings.builder()
+			.root(root)
+			.createRoot(fs.isCreateRoot())
+			.fsync(fs.isFsync())
+			.bufferSize((int) bufferSize)
+			.mmapThreshold(fs.getMmapThreshold().toBytes())
+			.tempMaxAge(fs.getTempMaxAge())
+			.build());
 		try {
-			return new FsBackend(new FsSettings(root, fs.isCreateRoot(), fs.isFsync(), (int) bufferSize,
-					fs.getMmapThreshold().toBytes(), fs.getTempMaxAge()), bufferFactory);
+			return new FsBackend(settings, bufferFactory);
 		}
 		catch (StorageException ex) {
 			if (ex.kind() == ErrorKind.CONFIG_INVALID) {

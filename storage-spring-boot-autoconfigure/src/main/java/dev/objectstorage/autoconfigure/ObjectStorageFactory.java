@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.objectstorage.ErrorKind;
+import dev.objectstorage.InvalidSettingException;
 import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.layer.ConcurrencyLimitLayer;
@@ -159,7 +160,7 @@ public class ObjectStorageFactory {
 		try {
 			return layer.get();
 		}
-		catch (StorageException ex) {
+		catch (InvalidSettingException ex) {
 			throw new InvalidStorageConfigurationException(property, ex.getMessage(),
 					"Fix " + property + ": " + ex.getMessage(), ex);
 		}

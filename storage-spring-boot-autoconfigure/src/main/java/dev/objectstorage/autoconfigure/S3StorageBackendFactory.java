@@ -76,48 +76,25 @@ class S3StorageBackendFactory implements StorageBackendFactory {
 							+ "https://s3.eu-west-1.amazonaws.com, or leave it unset for AWS S3.",
 					null);
 		}
-		long partSize = s3.getPartSize().toBytes();
-		try {
-			return new S3Settings(s3.getBucket(), s3.getPrefix(), connection.getRegion(), connection.getEndpoint(),
-					connection.isPathStyleAccess(), connection.getAccessKeyId(), connection.getSecretAccessKey(),
-					partSize, s3.getPartsInFlight(), s3.getMaxConnections(), S3Settings.MAX_COPY_OBJECT_SIZE,
-					s3.getSdkMaxAttempts(), S3Settings.Checksums.valueOf(s3.getChecksums().name()),
-					S3Settings.ConditionalWrites.valueOf(s3.getConditionalWrites().name()));
-		}
-		catch (StorageException ex) {
-			if (ex.kind() != ErrorKind.CONFIG_INVALID) {
-				throw ex;
-			}
-			String message = String.valueOf(ex.getMessage());
-			String property;
-			String action;
-			if (message.startsWith("partSize")) {
-				property = storage.property("s3.part-size");
-				action = "Set " + property + " to at least 5MB (S3's smallest part), for example 8MB.";
-			}
-			else if (message.startsWith("partsInFlight")) {
-				property = storage.property("s3.parts-in-flight");
-				action = "Set " + property + " to 1 or more.";
-			}
-			else if (message.startsWith("sdkMaxAttempts")) {
-				property = storage.property("s3.sdk-max-attempts");
-				action = "Set " + property + " to 1 or more.";
-			}
-			else if (message.startsWith("maxConnections")) {
-				property = storage.property("s3.max-connections");
-				action = "Set " + property + " to 1 or more.";
-			}
-			else if (message.contains("accessKeyId")) {
-				property = storage.property("s3.secret-access-key");
-				action = "Set both " + storage.property("s3.access-key-id") + " and " + property
-						+ ", or neither to use the AWS default credential chain.";
-			}
-			else {
-				property = storage.property("s3");
-				action = "Check the s3 settings of storage '" + storage.name() + "'.";
-			}
-			throw new InvalidStorageConfigurationException(property, message, action, ex);
-		}
+		return BackendSettingsFailures.build(storage, "s3", (setting, property) -> switch (setting) {
+			case "partSize" -> "Set " + property + " to at least 5MB (S3's smallest part), for example 8MB.";
+			case "accessKeyId", "secretAccessKey" -> "Set both " + storage.property("s3.access-key-id") + " and "
+					+ storage.property("s3.secret-access-key") + ", or neither to use the AWS default credential chain.";
+			default -> null;
+		}, () -> S3Settings.builder()
+			.bucket(s3.getBucket())
+			.prefix(s3.getPrefix())
+			.region(connection.getRegion())
+			.endpoint(connection.getEndpoint())
+			.pathStyleAccess(connection.isPathStyleAccess())
+			.credentials(connection.getAccessKeyId(), connection.getSecretAccessKey())
+			.partSize(s3.getPartSize().toBytes())
+			.partsInFlight(s3.getPartsInFlight())
+			.maxConnections(s3.getMaxConnections())
+			.sdkMaxAttempts(s3.getSdkMaxAttempts())
+			.checksums(S3Settings.Checksums.valueOf(s3.getChecksums().name()))
+			.conditionalWrites(S3Settings.ConditionalWrites.valueOf(s3.getConditionalWrites().name()))
+			.build());
 	}
 
 	/** Connection details from {@code storage.s3.*}. */

@@ -1,7 +1,6 @@
 package dev.objectstorage.autoconfigure;
 
 import java.nio.file.Path;
-import java.util.List;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
@@ -16,10 +15,6 @@ import org.springframework.core.io.buffer.DataBufferFactory;
  * Creates {@code sftp} backends from {@code storage.sftp.*}.
  */
 class SftpStorageBackendFactory implements StorageBackendFactory {
-
-	private static final List<String> SETTINGS = List.of("host", "port", "username", "privateKeyPassphrase",
-			"privateKeyPath", "privateKey", "password", "knownHosts", "root", "maxChannels", "channelsPerSession",
-			"connectTimeout", "authTimeout", "acquireTimeout", "requestsInFlight", "readChunkSize", "tempMaxAge");
 
 	@Override
 	public String type() {
@@ -59,7 +54,7 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 					null);
 		}
 		long readChunkSize = sftp.getReadChunkSize().toBytes();
-		return BackendSettingsFailures.build(storage, "sftp", SETTINGS, () -> SftpSettings.builder()
+		return BackendSettingsFailures.build(storage, "sftp", () -> SftpSettings.builder()
 			.host(host)
 			.port(sftp.getPort())
 			.username(username)

@@ -1,7 +1,5 @@
 package dev.objectstorage.autoconfigure;
 
-import java.util.List;
-
 import dev.objectstorage.spi.StorageBackend;
 import dev.objectstorage.webdav.WebDavBackend;
 import dev.objectstorage.webdav.WebDavSettings;
@@ -12,10 +10,6 @@ import org.springframework.core.io.buffer.DataBufferFactory;
  * Creates {@code webdav} backends from {@code storage.webdav.*}.
  */
 class WebDavStorageBackendFactory implements StorageBackendFactory {
-
-	private static final List<String> SETTINGS = List.of("baseUrl", "root", "username", "password", "maxConnections",
-			"connectTimeout", "responseTimeout", "lockTimeout", "tempMaxAge", "metadata",
-			"escapeLeadingDots");
 
 	@Override
 	public String type() {
@@ -31,7 +25,7 @@ class WebDavStorageBackendFactory implements StorageBackendFactory {
 		StorageInstanceProperties.Webdav webdav = storage.properties().getWebdav();
 		String baseUrl = (webdav.getBaseUrl() != null) ? webdav.getBaseUrl().toString() : null;
 		BackendSettingsFailures.require(storage, "webdav.base-url", baseUrl, "base URL");
-		return BackendSettingsFailures.build(storage, "webdav", SETTINGS, () -> WebDavSettings.builder(baseUrl)
+		return BackendSettingsFailures.build(storage, "webdav", () -> WebDavSettings.builder(baseUrl)
 			.root(webdav.getRoot())
 			.credentials(blankToNull(webdav.getUsername()), blankToNull(webdav.getPassword()))
 			.maxConnections(webdav.getMaxConnections())

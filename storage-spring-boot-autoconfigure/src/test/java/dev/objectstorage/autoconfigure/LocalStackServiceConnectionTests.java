@@ -36,11 +36,13 @@ class LocalStackServiceConnectionTests {
 
 	@Test
 	void theStorageTalksToTheContainer() {
-		S3Settings settings = S3Settings.of("service-connection")
-			.withEndpoint(localstack.getEndpoint())
-			.withRegion(localstack.getRegion())
-			.withPathStyleAccess(true)
-			.withCredentials(localstack.getAccessKey(), localstack.getSecretKey());
+		S3Settings settings = S3Settings.builder()
+			.bucket("service-connection")
+			.endpoint(localstack.getEndpoint())
+			.region(localstack.getRegion())
+			.pathStyleAccess(true)
+			.credentials(localstack.getAccessKey(), localstack.getSecretKey())
+			.build();
 		try (S3AsyncClient client = S3Backend.createClient(settings)) {
 			client.createBucket((b) -> b.bucket("service-connection")).join();
 		}

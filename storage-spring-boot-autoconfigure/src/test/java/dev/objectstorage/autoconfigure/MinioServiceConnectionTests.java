@@ -36,11 +36,13 @@ class MinioServiceConnectionTests {
 
 	@Test
 	void theStorageTalksToTheContainer() {
-		S3Settings settings = S3Settings.of("service-connection")
-			.withEndpoint(java.net.URI.create(minio.getS3URL()))
-			.withRegion("us-east-1")
-			.withPathStyleAccess(true)
-			.withCredentials(minio.getUserName(), minio.getPassword());
+		S3Settings settings = S3Settings.builder()
+			.bucket("service-connection")
+			.endpoint(java.net.URI.create(minio.getS3URL()))
+			.region("us-east-1")
+			.pathStyleAccess(true)
+			.credentials(minio.getUserName(), minio.getPassword())
+			.build();
 		try (S3AsyncClient client = S3Backend.createClient(settings)) {
 			client.createBucket((b) -> b.bucket("service-connection")).join();
 		}

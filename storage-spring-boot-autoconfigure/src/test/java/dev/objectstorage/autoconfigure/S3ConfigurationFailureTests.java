@@ -83,6 +83,29 @@ class S3ConfigurationFailureTests {
 	}
 
 	@Test
+	void halfAStaticKeyNamesTheMissingHalf() {
+		this.contextRunner
+			.withPropertyValues("storage.type=s3", "storage.s3.bucket=b", "storage.s3.region=eu-west-1",
+					"storage.s3.access-key-id=id")
+			.run((context) -> {
+				FailureAnalysis analysis = analysis(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Property: storage.s3.secret-access-key");
+				assertThat(analysis.getAction()).contains("storage.s3.access-key-id");
+			});
+		this.contextRunner
+			.withPropertyValues("storage.type=s3", "storage.s3.bucket=b", "storage.s3.region=eu-west-1",
+					"storage.s3.secret-access-key=not-for-logs")
+			.run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+				.contains("Property: storage.s3.access-key-id")
+				.doesNotContain("not-for-logs"));
+		this.contextRunner
+			.withPropertyValues("storage.type=s3", "storage.s3.bucket=b", "storage.s3.region=eu-west-1",
+					"storage.s3.parts-in-flight=0")
+			.run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+				.contains("Property: storage.s3.parts-in-flight"));
+	}
+
+	@Test
 	void noCredentialsAnywhereIsAShortConfigError() {
 		assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null && System.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") == null
 				&& System.getenv("AWS_WEB_IDENTITY_TOKEN_FILE") == null, "this machine's environment has AWS credentials");

@@ -369,6 +369,18 @@ class StorageAutoConfigurationTests {
 	}
 
 	@Test
+	void invalidFsSettingsNameTheirProperty() {
+		this.contextRunner
+			.withPropertyValues("storage.type=fs", "storage.fs.root=" + this.temp, "storage.fs.mmap-threshold=-1B")
+			.run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+				.contains("Property: storage.fs.mmap-threshold"));
+		this.contextRunner
+			.withPropertyValues("storage.type=fs", "storage.fs.root=" + this.temp, "storage.fs.temp-max-age=-1s")
+			.run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+				.contains("Property: storage.fs.temp-max-age"));
+	}
+
+	@Test
 	void missingFsRootFails() {
 		this.contextRunner.withPropertyValues("storage.type=fs").run((context) -> {
 			FailureAnalysis analysis = analysis(context.getStartupFailure());

@@ -20,7 +20,7 @@ import reactor.core.publisher.Flux;
  * class FsBehaviourTests extends StorageBehaviourTests {
  *     @TempDir Path dir;
  *     protected StorageBackend createBackend(TckContext context) {
- *         return new FsBackend(FsSettings.of(dir.resolve(context.root())), context.bufferFactory());
+ *         return new FsBackend(FsSettings.builder().root(dir.resolve(context.root())).build(), context.bufferFactory());
  *     }
  * }
  * }</pre>

@@ -17,7 +17,8 @@ class FsBehaviourTests extends StorageBehaviourTests {
 
 	@Override
 	protected StorageBackend createBackend(TckContext context) {
-		return new FsBackend(FsSettings.of(this.directory.resolve(context.root())), context.bufferFactory());
+		return new FsBackend(FsSettings.builder().root(this.directory.resolve(context.root())).build(),
+				context.bufferFactory());
 	}
 
 }

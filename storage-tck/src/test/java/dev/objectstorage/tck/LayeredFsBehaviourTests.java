@@ -25,7 +25,8 @@ class LayeredFsBehaviourTests extends StorageBehaviourTests {
 
 	@Override
 	protected StorageBackend createBackend(TckContext context) {
-		return new FsBackend(FsSettings.of(this.directory.resolve(context.root())), context.bufferFactory());
+		return new FsBackend(FsSettings.builder().root(this.directory.resolve(context.root())).build(),
+				context.bufferFactory());
 	}
 
 	@Override

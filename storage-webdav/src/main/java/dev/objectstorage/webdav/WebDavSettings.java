@@ -5,12 +5,12 @@ import java.time.Duration;
 import java.util.Locale;
 
 import dev.objectstorage.ErrorKind;
-import dev.objectstorage.StorageException;
+import dev.objectstorage.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of a {@link WebDavBackend}. Immutable; build them with {@link #builder(String)}, checked
- * when built ({@link StorageException} of kind {@link ErrorKind#CONFIG_INVALID} naming the property).
+ * when built (an {@link InvalidSettingException} names the setting whose value is invalid).
  * {@link #toString()} never shows the password.
  *
  * @param baseUrl the server's base URL, ending in {@code /} (an http or https URL without
@@ -95,22 +95,23 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		baseUrl = checkBaseUrl(baseUrl);
 		root = normaliseRoot(root);
 		if ((username == null) != (password == null)) {
-			throw invalid("username and password must be set together, or neither (no authentication)");
+			throw invalid((username == null) ? "username" : "password",
+					"must be set with " + ((username == null) ? "password" : "username") + ", or neither be set (no authentication)");
 		}
 		if (username != null && username.indexOf(':') >= 0) {
-			throw invalid("username must not contain ':' (Basic authentication cannot carry it)");
+			throw invalid("username", "must not contain ':' (Basic authentication cannot carry it)");
 		}
 		if (maxConnections < 1) {
-			throw invalid("maxConnections must be at least 1, was " + maxConnections);
+			throw invalid("maxConnections", "must be at least 1, was " + maxConnections);
 		}
 		connectTimeout = positive("connectTimeout", connectTimeout);
 		responseTimeout = positive("responseTimeout", responseTimeout);
 		lockTimeout = positive("lockTimeout", lockTimeout);
 		if (tempMaxAge == null || tempMaxAge.isNegative()) {
-			throw invalid("tempMaxAge must be zero (off) or positive, was " + tempMaxAge);
+			throw invalid("tempMaxAge", "must be zero (off) or positive, was " + tempMaxAge);
 		}
 		if (metadata == null) {
-			throw invalid("metadata must be AUTO, ENABLED or DISABLED");
+			throw invalid("metadata", "must be AUTO, ENABLED or DISABLED");
 		}
 	}
 
@@ -146,33 +147,33 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 	/** Parses the builder's base URL; {@link #checkBaseUrl(URI)} checks and normalises it. */
 	private static URI parseBaseUrl(@Nullable String value) {
 		if (value == null || value.isBlank()) {
-			throw invalid("baseUrl must not be empty");
+			throw invalid("baseUrl", "must not be empty");
 		}
 		try {
 			return new URI(value.trim());
 		}
 		catch (java.net.URISyntaxException ex) {
 			// not the parser's message: it repeats the whole value, credentials included
-			throw invalid("baseUrl is not a valid URL (" + ex.getReason() + " at index " + ex.getIndex() + ")");
+			throw invalid("baseUrl", "is not a valid URL (" + ex.getReason() + " at index " + ex.getIndex() + ")");
 		}
 	}
 
 	private static URI checkBaseUrl(@Nullable URI uri) {
 		if (uri == null) {
-			throw invalid("baseUrl must not be empty");
+			throw invalid("baseUrl", "must not be empty");
 		}
 		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;
 		if (!"http".equals(scheme) && !"https".equals(scheme)) {
-			throw invalid("baseUrl must be an http or https URL, was " + uri.getScheme());
+			throw invalid("baseUrl", "must be an http or https URL, was " + uri.getScheme());
 		}
 		if (uri.getHost() == null) {
-			throw invalid("baseUrl must name a host");
+			throw invalid("baseUrl", "must name a host");
 		}
 		if (uri.getRawUserInfo() != null) {
-			throw invalid("baseUrl must not contain credentials (set username and password instead)");
+			throw invalid("baseUrl", "must not contain credentials (set username and password instead)");
 		}
 		if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-			throw invalid("baseUrl must not have a query or fragment");
+			throw invalid("baseUrl", "must not have a query or fragment");
 		}
 		String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty()) ? "/" : uri.getRawPath();
 		if (!path.endsWith("/")) {
@@ -191,11 +192,11 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 				continue;
 			}
 			if (segment.equals(".") || segment.equals("..")) {
-				throw invalid("root must not contain '.' or '..' segments, was " + root);
+				throw invalid("root", "must not contain '.' or '..' segments, was " + root);
 			}
 			for (int i = 0; i < segment.length(); i++) {
 				if (Character.isISOControl(segment.charAt(i)) || segment.charAt(i) == '\\') {
-					throw invalid("root must not contain control characters or backslashes");
+					throw invalid("root", "must not contain control characters or backslashes");
 				}
 			}
 			if (!result.isEmpty()) {
@@ -208,13 +209,13 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 
 	private static Duration positive(String name, @Nullable Duration value) {
 		if (value == null || value.isZero() || value.isNegative()) {
-			throw invalid(name + " must be positive, was " + value);
+			throw invalid(name, "must be positive, was " + value);
 		}
 		return value;
 	}
 
-	private static StorageException invalid(String message) {
-		return new StorageException(ErrorKind.CONFIG_INVALID, "Invalid WebDAV settings: " + message);
+	private static InvalidSettingException invalid(String setting, String problem) {
+		return new InvalidSettingException("WebDAV", setting, problem);
 	}
 
 	@Override
@@ -368,7 +369,7 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		/**
 		 * Builds the settings.
 		 * @return the settings
-		 * @throws StorageException of kind {@link ErrorKind#CONFIG_INVALID} if a value is invalid
+		 * @throws InvalidSettingException naming the setting whose value is invalid or missing
 		 */
 		public WebDavSettings build() {
 			return new WebDavSettings(parseBaseUrl(this.baseUrl), this.root, this.username, this.password,

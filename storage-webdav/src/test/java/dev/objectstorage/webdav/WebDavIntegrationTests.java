@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import dev.objectstorage.ErrorKind;
+import dev.objectstorage.InvalidSettingException;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectEntry;
 import dev.objectstorage.ObjectMetadata;
@@ -284,15 +285,15 @@ class WebDavIntegrationTests {
 			assertThat(backend.location()).endsWith("/secure/loc/").doesNotContain(server.password());
 			assertThat(backend.scheme()).isEqualTo("webdav");
 		}
-		assertThat(catchThrowableOfType(StorageException.class, () -> WebDavSettings.builder("ftp://x/").build())
-			.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
-		assertThat(catchThrowableOfType(StorageException.class,
+		assertThat(catchThrowableOfType(InvalidSettingException.class, () -> WebDavSettings.builder("ftp://x/").build())
+			.setting()).isEqualTo("baseUrl");
+		assertThat(catchThrowableOfType(InvalidSettingException.class,
 				() -> WebDavSettings.builder("http://user:pw@x/").build()).getMessage()).contains("baseUrl")
 			.doesNotContain("pw@");
-		assertThat(catchThrowableOfType(StorageException.class,
-				() -> WebDavSettings.builder("http://x/").credentials("u", null).build()).kind())
-			.isEqualTo(ErrorKind.CONFIG_INVALID);
-		assertThat(catchThrowableOfType(StorageException.class,
+		assertThat(catchThrowableOfType(InvalidSettingException.class,
+				() -> WebDavSettings.builder("http://x/").credentials("u", null).build()).setting())
+			.isEqualTo("password");
+		assertThat(catchThrowableOfType(InvalidSettingException.class,
 				() -> WebDavSettings.builder("http://x/").maxConnections(0).build()).getMessage())
 			.contains("maxConnections");
 		assertThat(WebDavSettings.builder("http://x/base").root("/a/b/").build().root()).isEqualTo("a/b");

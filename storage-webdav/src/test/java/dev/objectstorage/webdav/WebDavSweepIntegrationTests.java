@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import dev.objectstorage.ErrorKind;
+import dev.objectstorage.InvalidSettingException;
 import dev.objectstorage.ListOptions;
 import dev.objectstorage.ObjectContent;
 import dev.objectstorage.ObjectEntry;
@@ -161,12 +162,12 @@ class WebDavSweepIntegrationTests {
 	void tempMaxAgeDefaultsTo24HoursAndMustNotBeNegative() {
 		assertThat(server.settings("x").tempMaxAge()).isEqualTo(Duration.ofHours(24));
 		assertThat(server.settings("x").toBuilder().tempMaxAge(Duration.ZERO).build().tempMaxAge()).isZero();
-		StorageException negative = catchThrowableOfType(StorageException.class,
+		InvalidSettingException negative = catchThrowableOfType(InvalidSettingException.class,
 				() -> server.settings("x").toBuilder().tempMaxAge(Duration.ofSeconds(-1)).build());
-		assertThat(negative.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
-		StorageException missing = catchThrowableOfType(StorageException.class,
+		assertThat(negative.setting()).isEqualTo("tempMaxAge");
+		InvalidSettingException missing = catchThrowableOfType(InvalidSettingException.class,
 				() -> server.settings("x").toBuilder().tempMaxAge(null).build());
-		assertThat(missing.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
+		assertThat(missing.setting()).isEqualTo("tempMaxAge");
 	}
 
 }

@@ -72,25 +72,31 @@ class StorageHealthIndicatorTests {
 	void s3IsUpOnlyWithItsBucketAndKeys() {
 		S3ProxyServer server = S3ProxyServer.get();
 		assertThat(health(new S3Backend(server.settings("health/"))).getStatus()).isEqualTo(Status.UP);
-		S3Settings missing = S3Settings.of("no-such-bucket")
-			.withEndpoint(server.endpoint())
-			.withRegion("us-east-1")
-			.withPathStyleAccess(true)
-			.withCredentials(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
+		S3Settings missing = S3Settings.builder()
+			.bucket("no-such-bucket")
+			.endpoint(server.endpoint())
+			.region("us-east-1")
+			.pathStyleAccess(true)
+			.credentials(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)
+			.build();
 		assertDown(health(new S3Backend(missing)), ErrorKind.CONFIG_INVALID, "no-such-bucket");
 		Health wrongKey = health(new S3Backend(server.settings("health/")
-			.withCredentials(S3ProxyServer.ACCESS_KEY, "wrong-secret-4711")));
+			.toBuilder()
+			.credentials(S3ProxyServer.ACCESS_KEY, "wrong-secret-4711")
+			.build()));
 		assertDown(wrongKey, ErrorKind.PERMISSION_DENIED, "403");
 		assertThat(wrongKey.getDetails().toString()).doesNotContain("wrong-secret-4711");
 	}
 
 	@Test
 	void anUnreachableServiceIsDownOnTheFirstProbe() {
-		S3Settings unreachable = S3Settings.of("bucket")
-			.withEndpoint(java.net.URI.create("http://127.0.0.1:1"))
-			.withRegion("us-east-1")
-			.withPathStyleAccess(true)
-			.withCredentials("key", "secret");
+		S3Settings unreachable = S3Settings.builder()
+			.bucket("bucket")
+			.endpoint(java.net.URI.create("http://127.0.0.1:1"))
+			.region("us-east-1")
+			.pathStyleAccess(true)
+			.credentials("key", "secret")
+			.build();
 		Health health = health(new S3Backend(unreachable));
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails().get("error")).isIn(ErrorKind.UNEXPECTED, ErrorKind.TIMEOUT);
@@ -139,7 +145,7 @@ class StorageHealthIndicatorTests {
 	@Test
 	void fsIsDownWhenItsRootIsGone() throws Exception {
 		Path root = Files.createDirectories(this.temp.resolve("root"));
-		FsBackend backend = new FsBackend(FsSettings.of(root).withTempMaxAge(Duration.ZERO));
+		FsBackend backend = new FsBackend(FsSettings.builder().root(root).tempMaxAge(Duration.ZERO).build());
 		assertThat(health(backend).getStatus()).isEqualTo(Status.UP);
 		FileSystemUtils.deleteRecursively(root);
 		assertDown(health(new FsBackendOver(backend)), ErrorKind.CONFIG_INVALID, "gone");
