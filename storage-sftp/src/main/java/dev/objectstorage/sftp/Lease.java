@@ -71,13 +71,19 @@ final class Lease {
 	 * Runs a blocking call on the worker.
 	 * @param call the call
 	 * @return the call's result (empty for {@code null}); a call already running when the
-	 * subscriber cancels still completes, and its result is dropped
+	 * subscriber cancels still completes, and its result is discarded (the discard hook of the
+	 * subscriber's context gets it); a call not started yet is skipped
 	 */
 	<T> Mono<T> call(Call<T> call) {
 		return Mono.create((MonoSink<T> sink) -> {
 			AtomicBoolean cancelled = new AtomicBoolean();
+			// Mono.create runs this even when the subscriber cancelled in onSubscribe (flatMap does
+			// when it was cancelled before the lease arrived): then the call is not even started
 			sink.onCancel(() -> cancelled.set(true));
 			schedule(() -> {
+				if (cancelled.get()) {
+					return;
+				}
 				T result;
 				try {
 					result = call.call();
@@ -167,9 +173,11 @@ final class Lease {
 						noteFailure(ex); // best effort: the operation's outcome is decided already
 					}
 				}
+				// first the worker, which cancels the tasks queued behind this one (a call whose
+				// subscriber cancelled before it started): nothing runs with the channel once it is back
+				this.worker.dispose();
 				Mono<Void> back = this.broken ? this.ref.invalidate() : this.ref.release();
 				back.onErrorResume((ex) -> Mono.empty()).subscribe();
-				this.worker.dispose();
 				sink.success();
 			};
 			schedule(releaseNow, (ex) -> {
