@@ -10,6 +10,7 @@ import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
@@ -57,6 +58,66 @@ final class Lease {
 	Lease(PooledRef<SftpConnector.Channel> ref, Scheduler.Worker worker) {
 		this.ref = ref;
 		this.worker = worker;
+	}
+
+	/**
+	 * The pool's acquire, handing on one outcome only: a pooled object that comes after the acquire
+	 * ended otherwise goes straight back to the pool instead of being dropped with the channel in it.
+	 * Reactor Pool's borrower sends both an error and the object when its pending-acquire timeout
+	 * fires while the object is being delivered (the timeout checks and sets the borrower's
+	 * cancelled flag, the delivery only checks it: {@code AbstractPool.Borrower}), and Reactor's
+	 * operators drop a value that follows an error ({@code map}, {@code flatMap}: only
+	 * {@code Operators.onNextDropped}, no discard); the borrower also delivers an object whose
+	 * check passed just before a cancel.
+	 * @param acquire the pool's acquire
+	 * @return the pooled object or the error, whichever came first; an object that comes after the
+	 * error or the cancel is released
+	 */
+	static <T> Mono<PooledRef<T>> handedOverOnce(Mono<PooledRef<T>> acquire) {
+		return Mono.<PooledRef<T>>create((sink) -> {
+			// set by whichever comes first: the object, the error, the cancel
+			AtomicBoolean settled = new AtomicBoolean();
+			// a subscriber that sees every value, even after its cancel (a lambda subscriber drops it)
+			BaseSubscriber<PooledRef<T>> borrower = new BaseSubscriber<>() {
+
+				@Override
+				protected void hookOnNext(PooledRef<T> ref) {
+					if (settled.compareAndSet(false, true)) {
+						sink.success(ref); // discarded, and so given back, if the sink was cancelled meanwhile
+					}
+					else {
+						giveBack(ref);
+					}
+				}
+
+				@Override
+				protected void hookOnError(Throwable ex) {
+					if (settled.compareAndSet(false, true)) {
+						sink.error(ex);
+					}
+				}
+
+				@Override
+				protected void hookOnComplete() {
+					if (settled.compareAndSet(false, true)) {
+						sink.success();
+					}
+				}
+
+			};
+			sink.onCancel(() -> {
+				if (settled.compareAndSet(false, true)) {
+					borrower.dispose();
+				}
+			});
+			acquire.subscribe(borrower);
+		}).doOnDiscard(PooledRef.class, Lease::giveBack);
+	}
+
+	private static void giveBack(PooledRef<?> ref) {
+		ref.release().subscribe(null, (ex) -> {
+			// the pool was closed
+		});
 	}
 
 	SftpConnector.Channel channel() {
