@@ -10,6 +10,7 @@ import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
@@ -59,6 +60,66 @@ final class Lease {
 		this.worker = worker;
 	}
 
+	/**
+	 * The pool's acquire, handing on one outcome only: a pooled object that comes after the acquire
+	 * ended otherwise goes straight back to the pool instead of being dropped with the channel in it.
+	 * Reactor Pool's borrower sends both an error and the object when its pending-acquire timeout
+	 * fires while the object is being delivered (the timeout checks and sets the borrower's
+	 * cancelled flag, the delivery only checks it: {@code AbstractPool.Borrower}), and Reactor's
+	 * operators drop a value that follows an error ({@code map}, {@code flatMap}: only
+	 * {@code Operators.onNextDropped}, no discard); the borrower also delivers an object whose
+	 * check passed just before a cancel.
+	 * @param acquire the pool's acquire
+	 * @return the pooled object or the error, whichever came first; an object that comes after the
+	 * error or the cancel is released
+	 */
+	static <T> Mono<PooledRef<T>> handedOverOnce(Mono<PooledRef<T>> acquire) {
+		return Mono.<PooledRef<T>>create((sink) -> {
+			// set by whichever comes first: the object, the error, the cancel
+			AtomicBoolean settled = new AtomicBoolean();
+			// a subscriber that sees every value, even after its cancel (a lambda subscriber drops it)
+			BaseSubscriber<PooledRef<T>> borrower = new BaseSubscriber<>() {
+
+				@Override
+				protected void hookOnNext(PooledRef<T> ref) {
+					if (settled.compareAndSet(false, true)) {
+						sink.success(ref); // discarded, and so given back, if the sink was cancelled meanwhile
+					}
+					else {
+						giveBack(ref);
+					}
+				}
+
+				@Override
+				protected void hookOnError(Throwable ex) {
+					if (settled.compareAndSet(false, true)) {
+						sink.error(ex);
+					}
+				}
+
+				@Override
+				protected void hookOnComplete() {
+					if (settled.compareAndSet(false, true)) {
+						sink.success();
+					}
+				}
+
+			};
+			sink.onCancel(() -> {
+				if (settled.compareAndSet(false, true)) {
+					borrower.dispose();
+				}
+			});
+			acquire.subscribe(borrower);
+		}).doOnDiscard(PooledRef.class, Lease::giveBack);
+	}
+
+	private static void giveBack(PooledRef<?> ref) {
+		ref.release().subscribe(null, (ex) -> {
+			// the pool was closed
+		});
+	}
+
 	SftpConnector.Channel channel() {
 		return this.ref.poolable();
 	}
@@ -71,13 +132,19 @@ final class Lease {
 	 * Runs a blocking call on the worker.
 	 * @param call the call
 	 * @return the call's result (empty for {@code null}); a call already running when the
-	 * subscriber cancels still completes, and its result is dropped
+	 * subscriber cancels still completes, and its result is discarded (the discard hook of the
+	 * subscriber's context gets it); a call not started yet is skipped
 	 */
 	<T> Mono<T> call(Call<T> call) {
 		return Mono.create((MonoSink<T> sink) -> {
 			AtomicBoolean cancelled = new AtomicBoolean();
+			// Mono.create runs this even when the subscriber cancelled in onSubscribe (flatMap does
+			// when it was cancelled before the lease arrived): then the call is not even started
 			sink.onCancel(() -> cancelled.set(true));
 			schedule(() -> {
+				if (cancelled.get()) {
+					return;
+				}
 				T result;
 				try {
 					result = call.call();
@@ -167,9 +234,11 @@ final class Lease {
 						noteFailure(ex); // best effort: the operation's outcome is decided already
 					}
 				}
+				// first the worker, which cancels the tasks queued behind this one (a call whose
+				// subscriber cancelled before it started): nothing runs with the channel once it is back
+				this.worker.dispose();
 				Mono<Void> back = this.broken ? this.ref.invalidate() : this.ref.release();
 				back.onErrorResume((ex) -> Mono.empty()).subscribe();
-				this.worker.dispose();
 				sink.success();
 			};
 			schedule(releaseNow, (ex) -> {

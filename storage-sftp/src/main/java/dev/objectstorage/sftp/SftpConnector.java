@@ -83,7 +83,7 @@ final class SftpConnector implements AutoCloseable {
 	 * {@link ErrorKind#TIMEOUT} if no channel became free in time
 	 */
 	Mono<Lease> acquire() {
-		return this.pool.acquire(this.settings.acquireTimeout())
+		return Lease.handedOverOnce(this.pool.acquire(this.settings.acquireTimeout()))
 			.onErrorMap(PoolAcquireTimeoutException.class, this::allChannelsBusy)
 			.map((ref) -> new Lease(ref, this.scheduler.createWorker()));
 	}

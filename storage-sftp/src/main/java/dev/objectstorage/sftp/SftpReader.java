@@ -51,13 +51,35 @@ final class SftpReader {
 	 * released unread; an open that fails, or is cancelled before it emits, gives the channel back.
 	 */
 	Mono<ObjectContent> open(String path, ReadOptions options) {
-		return this.core.connector().acquire()
-			.flatMap((lease) -> open(lease, path, options))
-			.doOnDiscard(ObjectContent.class, ObjectContent::release)
-			// a lease that arrives as the open is cancelled is dropped by flatMap before open(lease) runs
-			// (whose cancel handler would give it back): give it back here, or the channel is lost
-			.doOnDiscard(Lease.class, (lease) -> lease.release().subscribe())
-			.onErrorMap((ex) -> SftpErrors.map(ex, Operation.READ, path));
+		return Mono.defer(() -> {
+			// The last word between the content and a cancel, taken by the outermost operator, where
+			// the subscriber's cancel arrives first. The open's own guard (below) is not enough: a
+			// content that passed it still has operators to cross (flatMap's inner and main, the
+			// discard hook, the error mapping), and a cancel that overtakes it there reaches a
+			// cancel handler that has given up the lease already, and the subscriber then drops the
+			// content (Reactor's lambda subscriber drops a value that comes after its dispose: the
+			// channel was lost). A cancel can also miss the open altogether, when it races the lease's
+			// arrival in flatMap, whose cancel gives up when the inner subscription is set meanwhile
+			// (MonoFlatMap.FlatMapMain.cancel): the content then comes here, and is released here.
+			// What is left is the subscriber's own race between its cancel and the content it was sent
+			AtomicBoolean settled = new AtomicBoolean();
+			return this.core.connector()
+				.acquire()
+				.flatMap((lease) -> open(lease, path, options))
+				// a content the open emits after a cancel (MonoCreate discards it)
+				.doOnDiscard(ObjectContent.class, ObjectContent::release)
+				.onErrorMap((ex) -> SftpErrors.map(ex, Operation.READ, path))
+				// runs before the cancel goes up, so a content on its way up to here is released below
+				.doOnCancel(() -> settled.set(true))
+				.<ObjectContent>handle((content, sink) -> {
+					if (settled.compareAndSet(false, true)) {
+						sink.next(content);
+					}
+					else {
+						content.release();
+					}
+				});
+		});
 	}
 
 	private Mono<ObjectContent> open(Lease lease, String path, ReadOptions options) {
