@@ -2,6 +2,16 @@ package dev.objectstorage.autoconfigure;
 
 import java.util.List;
 
+import dev.objectstorage.autoconfigure.azblob.AzureBlobClientCustomizer;
+import dev.objectstorage.autoconfigure.azblob.AzureBlobConnectionDetails;
+import dev.objectstorage.autoconfigure.azblob.AzureBlobStorageBackendFactory;
+import dev.objectstorage.autoconfigure.fs.FsStorageBackendFactory;
+import dev.objectstorage.autoconfigure.memory.MemoryStorageBackendFactory;
+import dev.objectstorage.autoconfigure.s3.S3ClientCustomizer;
+import dev.objectstorage.autoconfigure.s3.S3ConnectionDetails;
+import dev.objectstorage.autoconfigure.s3.S3StorageBackendFactory;
+import dev.objectstorage.autoconfigure.sftp.SftpStorageBackendFactory;
+import dev.objectstorage.autoconfigure.webdav.WebDavStorageBackendFactory;
 import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.azblob.AzureBlobBackend;
 import dev.objectstorage.layer.Layer;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.objectstorage.autoconfigure.s3.S3ClientCustomizer;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.ReadOptions;

@@ -1,8 +1,13 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.azblob;
 
 import java.util.List;
 
 import com.azure.storage.blob.BlobContainerClientBuilder;
+import dev.objectstorage.autoconfigure.BackendSettingsFailuresAccess;
+import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
+import dev.objectstorage.autoconfigure.StorageBackendFactory;
+import dev.objectstorage.autoconfigure.StorageDefinition;
+import dev.objectstorage.autoconfigure.StorageInstanceProperties;
 import dev.objectstorage.azblob.AzureBlobBackend;
 import dev.objectstorage.azblob.AzureBlobSettings;
 import dev.objectstorage.spi.StorageBackend;
@@ -14,7 +19,7 @@ import org.springframework.util.unit.DataSize;
  * Creates {@code azblob} backends from {@code storage.azblob.*}, {@link AzureBlobConnectionDetails}
  * and {@link AzureBlobClientCustomizer}s.
  */
-class AzureBlobStorageBackendFactory implements StorageBackendFactory {
+public class AzureBlobStorageBackendFactory implements StorageBackendFactory {
 
 	private static final List<String> SETTINGS = List.of("connectionString", "accountName", "accountKey", "sasToken",
 			"endpoint", "container", "prefix", "maxSingleUploadSize", "blockSize", "blocksInFlight", "sdkMaxAttempts");
@@ -23,11 +28,11 @@ class AzureBlobStorageBackendFactory implements StorageBackendFactory {
 
 	private final List<AzureBlobClientCustomizer> customizers;
 
-	AzureBlobStorageBackendFactory(List<AzureBlobClientCustomizer> customizers) {
+	public AzureBlobStorageBackendFactory(List<AzureBlobClientCustomizer> customizers) {
 		this(null, customizers);
 	}
 
-	AzureBlobStorageBackendFactory(@org.jspecify.annotations.Nullable AzureBlobConnectionDetails connectionDetails,
+	public AzureBlobStorageBackendFactory(@org.jspecify.annotations.Nullable AzureBlobConnectionDetails connectionDetails,
 			List<AzureBlobClientCustomizer> customizers) {
 		this.connectionDetails = connectionDetails;
 		this.customizers = customizers;
@@ -61,13 +66,13 @@ class AzureBlobStorageBackendFactory implements StorageBackendFactory {
 
 	AzureBlobSettings settings(StorageDefinition storage) {
 		StorageInstanceProperties.Azblob azblob = storage.properties().getAzblob();
-		BackendSettingsFailures.require(storage, "azblob.container", azblob.getContainer(), "container");
+		BackendSettingsFailuresAccess.require(storage, "azblob.container", azblob.getContainer(), "container");
 		AzureBlobConnectionDetails connection = this.connectionDetails;
 		if (connection == null && blank(azblob.getConnectionString())) {
-			BackendSettingsFailures.require(storage, "azblob.account-name", azblob.getAccountName(),
+			BackendSettingsFailuresAccess.require(storage, "azblob.account-name", azblob.getAccountName(),
 					"account name (or connection string)");
 		}
-		return BackendSettingsFailures.build(storage, "azblob", SETTINGS, () -> {
+		return BackendSettingsFailuresAccess.build(storage, "azblob", SETTINGS, () -> {
 			AzureBlobSettings.Builder builder = AzureBlobSettings.builder()
 				.container(azblob.getContainer())
 				.prefix(azblob.getPrefix());

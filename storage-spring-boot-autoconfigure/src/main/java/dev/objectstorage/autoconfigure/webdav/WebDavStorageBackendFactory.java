@@ -1,7 +1,11 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.webdav;
 
 import java.util.List;
 
+import dev.objectstorage.autoconfigure.BackendSettingsFailuresAccess;
+import dev.objectstorage.autoconfigure.StorageBackendFactory;
+import dev.objectstorage.autoconfigure.StorageDefinition;
+import dev.objectstorage.autoconfigure.StorageInstanceProperties;
 import dev.objectstorage.spi.StorageBackend;
 import dev.objectstorage.webdav.WebDavBackend;
 import dev.objectstorage.webdav.WebDavSettings;
@@ -11,7 +15,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 /**
  * Creates {@code webdav} backends from {@code storage.webdav.*}.
  */
-class WebDavStorageBackendFactory implements StorageBackendFactory {
+public class WebDavStorageBackendFactory implements StorageBackendFactory {
 
 	private static final List<String> SETTINGS = List.of("baseUrl", "root", "username", "password", "maxConnections",
 			"connectTimeout", "responseTimeout", "lockTimeout", "tempMaxAge", "metadata",
@@ -30,8 +34,8 @@ class WebDavStorageBackendFactory implements StorageBackendFactory {
 	WebDavSettings settings(StorageDefinition storage) {
 		StorageInstanceProperties.Webdav webdav = storage.properties().getWebdav();
 		String baseUrl = (webdav.getBaseUrl() != null) ? webdav.getBaseUrl().toString() : null;
-		BackendSettingsFailures.require(storage, "webdav.base-url", baseUrl, "base URL");
-		return BackendSettingsFailures.build(storage, "webdav", SETTINGS, () -> WebDavSettings.builder(baseUrl)
+		BackendSettingsFailuresAccess.require(storage, "webdav.base-url", baseUrl, "base URL");
+		return BackendSettingsFailuresAccess.build(storage, "webdav", SETTINGS, () -> WebDavSettings.builder(baseUrl)
 			.root(webdav.getRoot())
 			.credentials(blankToNull(webdav.getUsername()), blankToNull(webdav.getPassword()))
 			.maxConnections(webdav.getMaxConnections())

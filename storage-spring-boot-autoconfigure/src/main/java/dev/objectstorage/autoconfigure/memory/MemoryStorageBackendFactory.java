@@ -1,5 +1,7 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.memory;
 
+import dev.objectstorage.autoconfigure.StorageBackendFactory;
+import dev.objectstorage.autoconfigure.StorageDefinition;
 import dev.objectstorage.memory.MemoryBackend;
 import dev.objectstorage.spi.StorageBackend;
 
@@ -8,7 +10,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 /**
  * Creates {@code memory} backends.
  */
-class MemoryStorageBackendFactory implements StorageBackendFactory {
+public class MemoryStorageBackendFactory implements StorageBackendFactory {
 
 	@Override
 	public String type() {

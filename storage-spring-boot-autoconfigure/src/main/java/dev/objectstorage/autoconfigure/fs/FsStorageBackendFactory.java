@@ -1,7 +1,11 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.fs;
 
 import java.nio.file.Path;
 
+import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
+import dev.objectstorage.autoconfigure.StorageBackendFactory;
+import dev.objectstorage.autoconfigure.StorageDefinition;
+import dev.objectstorage.autoconfigure.StorageInstanceProperties;
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.fs.FsBackend;
@@ -13,7 +17,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 /**
  * Creates {@code fs} backends from {@code storage.fs.*}.
  */
-class FsStorageBackendFactory implements StorageBackendFactory {
+public class FsStorageBackendFactory implements StorageBackendFactory {
 
 	@Override
 	public String type() {

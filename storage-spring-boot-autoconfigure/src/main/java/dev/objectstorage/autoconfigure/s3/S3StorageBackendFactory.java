@@ -1,8 +1,12 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.s3;
 
 import java.net.URI;
 import java.util.List;
 
+import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
+import dev.objectstorage.autoconfigure.StorageBackendFactory;
+import dev.objectstorage.autoconfigure.StorageDefinition;
+import dev.objectstorage.autoconfigure.StorageInstanceProperties;
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.s3.S3Backend;
@@ -17,13 +21,13 @@ import org.springframework.core.io.buffer.DataBufferFactory;
  * Creates {@code s3} backends from {@code storage.s3.*}, {@link S3ConnectionDetails} and
  * {@link S3ClientCustomizer}s.
  */
-class S3StorageBackendFactory implements StorageBackendFactory {
+public class S3StorageBackendFactory implements StorageBackendFactory {
 
 	private final @Nullable S3ConnectionDetails connectionDetails;
 
 	private final List<S3ClientCustomizer> customizers;
 
-	S3StorageBackendFactory(@Nullable S3ConnectionDetails connectionDetails, List<S3ClientCustomizer> customizers) {
+	public S3StorageBackendFactory(@Nullable S3ConnectionDetails connectionDetails, List<S3ClientCustomizer> customizers) {
 		this.connectionDetails = connectionDetails;
 		this.customizers = customizers;
 	}

@@ -1,8 +1,13 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.sftp;
 
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.objectstorage.autoconfigure.BackendSettingsFailuresAccess;
+import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
+import dev.objectstorage.autoconfigure.StorageBackendFactory;
+import dev.objectstorage.autoconfigure.StorageDefinition;
+import dev.objectstorage.autoconfigure.StorageInstanceProperties;
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.sftp.SftpBackend;
@@ -15,7 +20,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 /**
  * Creates {@code sftp} backends from {@code storage.sftp.*}.
  */
-class SftpStorageBackendFactory implements StorageBackendFactory {
+public class SftpStorageBackendFactory implements StorageBackendFactory {
 
 	private static final List<String> SETTINGS = List.of("host", "port", "username", "privateKeyPassphrase",
 			"privateKeyPath", "privateKey", "password", "knownHosts", "root", "maxChannels", "channelsPerSession",
@@ -48,8 +53,8 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 
 	SftpSettings settings(StorageDefinition storage) {
 		StorageInstanceProperties.Sftp sftp = storage.properties().getSftp();
-		String host = BackendSettingsFailures.require(storage, "sftp.host", sftp.getHost(), "host");
-		String username = BackendSettingsFailures.require(storage, "sftp.username", sftp.getUsername(), "user name");
+		String host = BackendSettingsFailuresAccess.require(storage, "sftp.host", sftp.getHost(), "host");
+		String username = BackendSettingsFailuresAccess.require(storage, "sftp.username", sftp.getUsername(), "user name");
 		if (blankToNull(sftp.getPassword()) == null && blankToNull(sftp.getPrivateKey()) == null
 				&& blankToNull(sftp.getPrivateKeyPath()) == null) {
 			throw new InvalidStorageConfigurationException(storage.property("sftp.password"),
@@ -59,7 +64,7 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 					null);
 		}
 		long readChunkSize = sftp.getReadChunkSize().toBytes();
-		return BackendSettingsFailures.build(storage, "sftp", SETTINGS, () -> SftpSettings.builder()
+		return BackendSettingsFailuresAccess.build(storage, "sftp", SETTINGS, () -> SftpSettings.builder()
 			.host(host)
 			.port(sftp.getPort())
 			.username(username)
