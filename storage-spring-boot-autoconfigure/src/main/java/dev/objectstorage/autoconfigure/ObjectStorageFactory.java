@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ObjectStorage;
@@ -29,10 +30,6 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 public class ObjectStorageFactory {
 
 	private static final Log logger = LogFactory.getLog(ObjectStorageFactory.class);
-
-	/** The modules that bring the backends outside storage-core, for the hint when one is missing. */
-	private static final Map<String, String> BACKEND_MODULES = Map.of("s3", "storage-s3", "azblob", "storage-azblob",
-			"webdav", "storage-webdav", "sftp", "storage-sftp");
 
 	private final Map<String, StorageBackendFactory> backendFactories = new LinkedHashMap<>();
 
@@ -86,12 +83,13 @@ public class ObjectStorageFactory {
 		String type = properties.getType();
 		StorageBackendFactory factory = this.backendFactories.get(type);
 		if (factory == null) {
-			String module = BACKEND_MODULES.get(type);
+			StorageBackendType registered = StorageBackendTypes.find(type);
+			String module = (registered != null) ? registered.module() : null;
 			String hint = (module != null)
 					? " The " + type + " type needs dev.objectstorage:" + module + " on the classpath." : "";
 			throw new InvalidStorageConfigurationException(storage.property("type"),
 					"Unknown storage type '" + type + "' for storage '" + storage.name() + "'." + hint,
-					"Set " + storage.property("type") + " to one of " + String.join(", ", new java.util.TreeSet<>(this.backendFactories.keySet()))
+					"Set " + storage.property("type") + " to one of " + String.join(", ", new TreeSet<>(this.backendFactories.keySet()))
 							+ "." + hint,
 					null);
 		}

@@ -2,26 +2,12 @@ package dev.objectstorage.autoconfigure;
 
 import java.util.List;
 
-import dev.objectstorage.autoconfigure.azblob.AzureBlobClientCustomizer;
-import dev.objectstorage.autoconfigure.azblob.AzureBlobConnectionDetails;
-import dev.objectstorage.autoconfigure.azblob.AzureBlobStorageBackendFactory;
-import dev.objectstorage.autoconfigure.fs.FsStorageBackendFactory;
-import dev.objectstorage.autoconfigure.memory.MemoryStorageBackendFactory;
-import dev.objectstorage.autoconfigure.s3.S3ClientCustomizer;
-import dev.objectstorage.autoconfigure.s3.S3ConnectionDetails;
-import dev.objectstorage.autoconfigure.s3.S3StorageBackendFactory;
-import dev.objectstorage.autoconfigure.sftp.SftpStorageBackendFactory;
-import dev.objectstorage.autoconfigure.webdav.WebDavStorageBackendFactory;
 import dev.objectstorage.ObjectStorage;
-import dev.objectstorage.azblob.AzureBlobBackend;
 import dev.objectstorage.layer.Layer;
 import dev.objectstorage.layer.MetricsRecorder;
 import dev.objectstorage.layer.MicrometerMetricsRecorder;
 import dev.objectstorage.layer.ObservationLayer;
 import dev.objectstorage.layer.StorageObservationConvention;
-import dev.objectstorage.s3.S3Backend;
-import dev.objectstorage.sftp.SftpBackend;
-import dev.objectstorage.webdav.WebDavBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -38,11 +24,13 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 /**
  * Auto-configuration of object storage: one {@link ObjectStorage} bean per storage configured under
  * {@code storage.*} (an in-memory one, with a warning, when nothing is configured), each with the
- * layers its properties ask for, the application's own {@link Layer} beans, Micrometer meters
- * when Micrometer is present, and an observation (a span, with Boot's tracing) per operation when
- * an {@code ObservationRegistry} exists. Every bean here backs off when the application defines its own; the
- * application's own {@link ObjectStorage} beans add to the configured ones, and one named like a
- * configured storage ({@code <name>} or {@code <name>ObjectStorage}) replaces it.
+ * layers its properties ask for, the application's own {@link Layer} beans, Micrometer meters when
+ * Micrometer is present, and an observation (a span, with Boot's tracing) per operation when an
+ * {@code ObservationRegistry} exists; and the backend factory of every registered type
+ * ({@link StorageBackendTypes}) whose module is present. Every bean here backs off when the
+ * application defines its own; the application's own {@link ObjectStorage} beans add to the
+ * configured ones, and one named like a configured storage ({@code <name>} or
+ * {@code <name>ObjectStorage}) replaces it.
  */
 @AutoConfiguration(afterName = {
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
@@ -73,18 +61,6 @@ public final class StorageAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	FsStorageBackendFactory fsStorageBackendFactory() {
-		return new FsStorageBackendFactory();
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	MemoryStorageBackendFactory memoryStorageBackendFactory() {
-		return new MemoryStorageBackendFactory();
-	}
-
-	@Bean
 	static StorageProtocolResolver storageProtocolResolver() {
 		return new StorageProtocolResolver();
 	}
@@ -100,56 +76,13 @@ public final class StorageAutoConfiguration {
 
 	}
 
+	/**
+	 * The backend factory of every registered type whose module is on the class path (see
+	 * {@link StorageBackendTypes}).
+	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(S3Backend.class)
-	static class S3Configuration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		S3StorageBackendFactory s3StorageBackendFactory(ObjectProvider<S3ConnectionDetails> connectionDetails,
-				ObjectProvider<S3ClientCustomizer> customizers) {
-			return new S3StorageBackendFactory(connectionDetails.getIfAvailable(),
-					customizers.orderedStream().toList());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(AzureBlobBackend.class)
-	static class AzureBlobConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		AzureBlobStorageBackendFactory azureBlobStorageBackendFactory(
-				ObjectProvider<AzureBlobConnectionDetails> connectionDetails,
-				ObjectProvider<AzureBlobClientCustomizer> customizers) {
-			return new AzureBlobStorageBackendFactory(connectionDetails.getIfAvailable(),
-					customizers.orderedStream().toList());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(WebDavBackend.class)
-	static class WebDavConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		WebDavStorageBackendFactory webDavStorageBackendFactory() {
-			return new WebDavStorageBackendFactory();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(SftpBackend.class)
-	static class SftpConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		SftpStorageBackendFactory sftpStorageBackendFactory() {
-			return new SftpStorageBackendFactory();
-		}
+	@Import(StorageBackendTypes.Configurations.class)
+	static class BackendFactoriesConfiguration {
 
 	}
 

@@ -330,6 +330,23 @@ class StorageAutoConfigurationTests {
 	}
 
 	@Test
+	void everyRegisteredTypeHasItsBackendFactory() {
+		this.contextRunner.run((context) -> assertThat(context.getBeansOfType(StorageBackendFactory.class).values()
+			.stream()
+			.map(StorageBackendFactory::type)).containsExactlyInAnyOrderElementsOf(
+					StorageBackendTypes.ALL.stream().map(StorageBackendType::type).toList()));
+	}
+
+	@Test
+	void theMainSettingOfAnyRegisteredTypeWithoutTypeFails() {
+		this.contextRunner.withPropertyValues("storage.sftp.host=forgot-the-type").run((context) -> {
+			FailureAnalysis analysis = analysis(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("storage.sftp.host is set but storage.type is not");
+			assertThat(analysis.getAction()).contains("Set storage.type to sftp");
+		});
+	}
+
+	@Test
 	void unknownTypeFailsWithTheValidTypes() {
 		this.contextRunner.withPropertyValues("storage.type=ftp").run((context) -> {
 			FailureAnalysis analysis = analysis(context.getStartupFailure());

@@ -7,7 +7,6 @@ import dev.objectstorage.autoconfigure.BackendSettingsFailuresAccess;
 import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
 import dev.objectstorage.autoconfigure.StorageBackendFactory;
 import dev.objectstorage.autoconfigure.StorageDefinition;
-import dev.objectstorage.autoconfigure.StorageInstanceProperties;
 import dev.objectstorage.azblob.AzureBlobBackend;
 import dev.objectstorage.azblob.AzureBlobSettings;
 import dev.objectstorage.spi.StorageBackend;
@@ -19,7 +18,7 @@ import org.springframework.util.unit.DataSize;
  * Creates {@code azblob} backends from {@code storage.azblob.*}, {@link AzureBlobConnectionDetails}
  * and {@link AzureBlobClientCustomizer}s.
  */
-public class AzureBlobStorageBackendFactory implements StorageBackendFactory {
+class AzureBlobStorageBackendFactory implements StorageBackendFactory {
 
 	private static final List<String> SETTINGS = List.of("connectionString", "accountName", "accountKey", "sasToken",
 			"endpoint", "container", "prefix", "maxSingleUploadSize", "blockSize", "blocksInFlight", "sdkMaxAttempts");
@@ -28,11 +27,11 @@ public class AzureBlobStorageBackendFactory implements StorageBackendFactory {
 
 	private final List<AzureBlobClientCustomizer> customizers;
 
-	public AzureBlobStorageBackendFactory(List<AzureBlobClientCustomizer> customizers) {
+	AzureBlobStorageBackendFactory(List<AzureBlobClientCustomizer> customizers) {
 		this(null, customizers);
 	}
 
-	public AzureBlobStorageBackendFactory(@org.jspecify.annotations.Nullable AzureBlobConnectionDetails connectionDetails,
+	AzureBlobStorageBackendFactory(@org.jspecify.annotations.Nullable AzureBlobConnectionDetails connectionDetails,
 			List<AzureBlobClientCustomizer> customizers) {
 		this.connectionDetails = connectionDetails;
 		this.customizers = customizers;
@@ -65,7 +64,7 @@ public class AzureBlobStorageBackendFactory implements StorageBackendFactory {
 	}
 
 	AzureBlobSettings settings(StorageDefinition storage) {
-		StorageInstanceProperties.Azblob azblob = storage.properties().getAzblob();
+		AzureBlobStorageProperties azblob = storage.bind("azblob", AzureBlobStorageProperties.class);
 		BackendSettingsFailuresAccess.require(storage, "azblob.container", azblob.getContainer(), "container");
 		AzureBlobConnectionDetails connection = this.connectionDetails;
 		if (connection == null && blank(azblob.getConnectionString())) {

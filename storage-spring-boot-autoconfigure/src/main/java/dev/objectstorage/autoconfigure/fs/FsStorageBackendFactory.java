@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
 import dev.objectstorage.autoconfigure.StorageBackendFactory;
 import dev.objectstorage.autoconfigure.StorageDefinition;
-import dev.objectstorage.autoconfigure.StorageInstanceProperties;
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.fs.FsBackend;
@@ -17,7 +16,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 /**
  * Creates {@code fs} backends from {@code storage.fs.*}.
  */
-public class FsStorageBackendFactory implements StorageBackendFactory {
+class FsStorageBackendFactory implements StorageBackendFactory {
 
 	@Override
 	public String type() {
@@ -26,7 +25,7 @@ public class FsStorageBackendFactory implements StorageBackendFactory {
 
 	@Override
 	public StorageBackend create(StorageDefinition storage, DataBufferFactory bufferFactory) {
-		StorageInstanceProperties.Fs fs = storage.properties().getFs();
+		FsStorageProperties fs = storage.bind("fs", FsStorageProperties.class);
 		Path root = fs.getRoot();
 		if (root == null) {
 			throw new InvalidStorageConfigurationException(storage.property("fs.root"),

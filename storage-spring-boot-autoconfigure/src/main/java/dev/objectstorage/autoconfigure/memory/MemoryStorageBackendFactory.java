@@ -10,7 +10,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 /**
  * Creates {@code memory} backends.
  */
-public class MemoryStorageBackendFactory implements StorageBackendFactory {
+class MemoryStorageBackendFactory implements StorageBackendFactory {
 
 	@Override
 	public String type() {

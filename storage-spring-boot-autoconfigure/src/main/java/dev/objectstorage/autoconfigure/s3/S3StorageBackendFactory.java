@@ -6,7 +6,6 @@ import java.util.List;
 import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
 import dev.objectstorage.autoconfigure.StorageBackendFactory;
 import dev.objectstorage.autoconfigure.StorageDefinition;
-import dev.objectstorage.autoconfigure.StorageInstanceProperties;
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.s3.S3Backend;
@@ -21,13 +20,13 @@ import org.springframework.core.io.buffer.DataBufferFactory;
  * Creates {@code s3} backends from {@code storage.s3.*}, {@link S3ConnectionDetails} and
  * {@link S3ClientCustomizer}s.
  */
-public class S3StorageBackendFactory implements StorageBackendFactory {
+class S3StorageBackendFactory implements StorageBackendFactory {
 
 	private final @Nullable S3ConnectionDetails connectionDetails;
 
 	private final List<S3ClientCustomizer> customizers;
 
-	public S3StorageBackendFactory(@Nullable S3ConnectionDetails connectionDetails, List<S3ClientCustomizer> customizers) {
+	S3StorageBackendFactory(@Nullable S3ConnectionDetails connectionDetails, List<S3ClientCustomizer> customizers) {
 		this.connectionDetails = connectionDetails;
 		this.customizers = customizers;
 	}
@@ -61,7 +60,7 @@ public class S3StorageBackendFactory implements StorageBackendFactory {
 	}
 
 	S3Settings settings(StorageDefinition storage) {
-		StorageInstanceProperties.S3 s3 = storage.properties().getS3();
+		S3StorageProperties s3 = storage.bind("s3", S3StorageProperties.class);
 		if (s3.getBucket() == null || s3.getBucket().isBlank()) {
 			throw new InvalidStorageConfigurationException(storage.property("s3.bucket"),
 					"The bucket of s3 storage '" + storage.name() + "' is not set.",
@@ -127,9 +126,9 @@ public class S3StorageBackendFactory implements StorageBackendFactory {
 	/** Connection details from {@code storage.s3.*}. */
 	static final class PropertiesS3ConnectionDetails implements S3ConnectionDetails {
 
-		private final StorageInstanceProperties.S3 properties;
+		private final S3StorageProperties properties;
 
-		PropertiesS3ConnectionDetails(StorageInstanceProperties.S3 properties) {
+		PropertiesS3ConnectionDetails(S3StorageProperties properties) {
 			this.properties = properties;
 		}
 

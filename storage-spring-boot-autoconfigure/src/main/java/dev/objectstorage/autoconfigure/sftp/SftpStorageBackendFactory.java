@@ -7,7 +7,6 @@ import dev.objectstorage.autoconfigure.BackendSettingsFailuresAccess;
 import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
 import dev.objectstorage.autoconfigure.StorageBackendFactory;
 import dev.objectstorage.autoconfigure.StorageDefinition;
-import dev.objectstorage.autoconfigure.StorageInstanceProperties;
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.sftp.SftpBackend;
@@ -20,7 +19,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 /**
  * Creates {@code sftp} backends from {@code storage.sftp.*}.
  */
-public class SftpStorageBackendFactory implements StorageBackendFactory {
+class SftpStorageBackendFactory implements StorageBackendFactory {
 
 	private static final List<String> SETTINGS = List.of("host", "port", "username", "privateKeyPassphrase",
 			"privateKeyPath", "privateKey", "password", "knownHosts", "root", "maxChannels", "channelsPerSession",
@@ -52,7 +51,7 @@ public class SftpStorageBackendFactory implements StorageBackendFactory {
 	}
 
 	SftpSettings settings(StorageDefinition storage) {
-		StorageInstanceProperties.Sftp sftp = storage.properties().getSftp();
+		SftpStorageProperties sftp = storage.bind("sftp", SftpStorageProperties.class);
 		String host = BackendSettingsFailuresAccess.require(storage, "sftp.host", sftp.getHost(), "host");
 		String username = BackendSettingsFailuresAccess.require(storage, "sftp.username", sftp.getUsername(), "user name");
 		if (blankToNull(sftp.getPassword()) == null && blankToNull(sftp.getPrivateKey()) == null

@@ -5,7 +5,6 @@ import java.util.List;
 import dev.objectstorage.autoconfigure.BackendSettingsFailuresAccess;
 import dev.objectstorage.autoconfigure.StorageBackendFactory;
 import dev.objectstorage.autoconfigure.StorageDefinition;
-import dev.objectstorage.autoconfigure.StorageInstanceProperties;
 import dev.objectstorage.spi.StorageBackend;
 import dev.objectstorage.webdav.WebDavBackend;
 import dev.objectstorage.webdav.WebDavSettings;
@@ -15,7 +14,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 /**
  * Creates {@code webdav} backends from {@code storage.webdav.*}.
  */
-public class WebDavStorageBackendFactory implements StorageBackendFactory {
+class WebDavStorageBackendFactory implements StorageBackendFactory {
 
 	private static final List<String> SETTINGS = List.of("baseUrl", "root", "username", "password", "maxConnections",
 			"connectTimeout", "responseTimeout", "lockTimeout", "tempMaxAge", "metadata",
@@ -32,7 +31,7 @@ public class WebDavStorageBackendFactory implements StorageBackendFactory {
 	}
 
 	WebDavSettings settings(StorageDefinition storage) {
-		StorageInstanceProperties.Webdav webdav = storage.properties().getWebdav();
+		WebDavStorageProperties webdav = storage.bind("webdav", WebDavStorageProperties.class);
 		String baseUrl = (webdav.getBaseUrl() != null) ? webdav.getBaseUrl().toString() : null;
 		BackendSettingsFailuresAccess.require(storage, "webdav.base-url", baseUrl, "base URL");
 		return BackendSettingsFailuresAccess.build(storage, "webdav", SETTINGS, () -> WebDavSettings.builder(baseUrl)
