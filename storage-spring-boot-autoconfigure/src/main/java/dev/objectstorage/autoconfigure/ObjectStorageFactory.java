@@ -12,20 +12,22 @@ import dev.objectstorage.StorageException;
 import dev.objectstorage.layer.ConcurrencyLimitLayer;
 import dev.objectstorage.layer.Layer;
 import dev.objectstorage.layer.MetricsLayer;
-import dev.objectstorage.layer.MetricsRecorder;
 import dev.objectstorage.layer.RetryLayer;
 import dev.objectstorage.layer.TimeoutLayer;
 import dev.objectstorage.spi.StorageBackend;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.buffer.DataBufferFactory;
 
 /**
  * Builds an {@link ObjectStorage} from a {@link StorageDefinition}: the backend from the factory of
  * its type, then the layers, outermost first: observations (where an {@code ObservationRegistry}
- * exists), metrics, the application's own {@link Layer} beans,
- * concurrency limit, retry, timeout (so that every attempt has its own deadline).
+ * exists), metrics (from the {@link StorageMetricsRegistry}, which keeps the storage's figures for
+ * the Actuator endpoint; the retry layer reports its retries to it), the application's own
+ * {@link Layer} beans, concurrency limit, retry, timeout (so that every attempt has its own
+ * deadline).
  */
 public class ObjectStorageFactory {
 
@@ -34,8 +36,6 @@ public class ObjectStorageFactory {
 	private final Map<String, StorageBackendFactory> backendFactories = new LinkedHashMap<>();
 
 	private final List<Layer> applicationLayers;
-
-	private final StorageMetricsRecorders recorders;
 
 	private final StorageMetricsRegistry metricsRegistry;
 
@@ -46,10 +46,9 @@ public class ObjectStorageFactory {
 	private StorageObservations observations = (name, includePath) -> null;
 
 	public ObjectStorageFactory(List<StorageBackendFactory> backendFactories, List<Layer> applicationLayers,
-			StorageMetricsRecorders recorders, StorageMetricsRegistry metricsRegistry, DataBufferFactory bufferFactory) {
+			StorageMetricsRegistry metricsRegistry, DataBufferFactory bufferFactory) {
 		backendFactories.forEach((factory) -> this.backendFactories.putIfAbsent(factory.type(), factory));
 		this.applicationLayers = applicationLayers;
-		this.recorders = recorders;
 		this.metricsRegistry = metricsRegistry;
 		this.bufferFactory = bufferFactory;
 	}
@@ -125,15 +124,10 @@ public class ObjectStorageFactory {
 				layers.add(observation);
 			}
 		}
-		MetricsLayer metrics = null;
-		if (properties.getMetrics().isEnabled()) {
-			metrics = new MetricsLayer(this.recorders.create(storage.name()).toArray(new MetricsRecorder[0]));
-			this.metricsRegistry.register(storage.name(), metrics);
+		MetricsLayer metrics = properties.getMetrics().isEnabled() ? this.metricsRegistry.create(storage.name()) : null;
+		if (metrics != null) {
 			layers.add(metrics);
 		}
-		RetryLayer.RetryListener retryListener = (metrics != null) ? metrics.retryListener()
-				: (operation, error, attempt) -> {
-				};
 		layers.addAll(this.applicationLayers);
 		Integer maxConcurrent = properties.getConcurrencyLimit().getMaxConcurrent();
 		if (maxConcurrent != null) {
@@ -143,7 +137,7 @@ public class ObjectStorageFactory {
 		StorageInstanceProperties.Retry retry = properties.getRetry();
 		if (retry.isEnabled() && retry.getMaxAttempts() != 1) {
 			layers.add(invalidAs(storage.property("retry"), () -> new RetryLayer(new RetryLayer.RetrySettings(
-					retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(), 0.5), retryListener)));
+					retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(), 0.5), retryListener(metrics))));
 		}
 		StorageInstanceProperties.Timeout timeout = properties.getTimeout();
 		if (timeout.isEnabled()) {
@@ -151,6 +145,12 @@ public class ObjectStorageFactory {
 					new TimeoutLayer.TimeoutSettings(timeout.getOperation(), timeout.getIdle()))));
 		}
 		return layers;
+	}
+
+	/** Retries are counted by the storage's metrics layer, next to the outcomes of its operations. */
+	private static RetryLayer.RetryListener retryListener(@Nullable MetricsLayer metrics) {
+		return (metrics != null) ? metrics.retryListener() : (operation, error, attempt) -> {
+		};
 	}
 
 	private static Layer invalidAs(String property, java.util.function.Supplier<Layer> layer) {

@@ -42,19 +42,17 @@ public final class StorageAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StorageMetricsRegistry storageMetricsRegistry() {
-		return new StorageMetricsRegistry();
+	StorageMetricsRegistry storageMetricsRegistry(ObjectProvider<StorageMetricsRecorders> recorders) {
+		return new StorageMetricsRegistry(recorders.getIfAvailable(() -> (name) -> List.of()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ObjectStorageFactory objectStorageFactory(ObjectProvider<StorageBackendFactory> backendFactories,
-			ObjectProvider<Layer> layers, ObjectProvider<StorageMetricsRecorders> recorders,
-			ObjectProvider<StorageObservations> observations, StorageMetricsRegistry metricsRegistry,
-			StorageProperties properties) {
+			ObjectProvider<Layer> layers, ObjectProvider<StorageObservations> observations,
+			StorageMetricsRegistry metricsRegistry, StorageProperties properties) {
 		ObjectStorageFactory factory = new ObjectStorageFactory(backendFactories.orderedStream().toList(),
-				layers.orderedStream().toList(), recorders.getIfAvailable(() -> (name) -> List.of()), metricsRegistry,
-				DefaultDataBufferFactory.sharedInstance);
+				layers.orderedStream().toList(), metricsRegistry, DefaultDataBufferFactory.sharedInstance);
 		factory.setGuessContentType(properties.isGuessContentType());
 		observations.ifAvailable(factory::setObservations);
 		return factory;

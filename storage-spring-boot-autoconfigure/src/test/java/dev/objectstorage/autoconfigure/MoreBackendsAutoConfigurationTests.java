@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.autoconfigure.azblob.AzureBlobClientCustomizer;
 import dev.objectstorage.autoconfigure.azblob.AzureBlobConnectionDetails;
-import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.azblob.AzureBlobBackend;
 import dev.objectstorage.azblob.AzuriteServer;
 import dev.objectstorage.sftp.EmbeddedSftpServer;

@@ -2,11 +2,11 @@ package dev.objectstorage.autoconfigure.fs;
 
 import java.nio.file.Path;
 
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.StorageException;
 import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
 import dev.objectstorage.autoconfigure.StorageBackendFactory;
 import dev.objectstorage.autoconfigure.StorageDefinition;
-import dev.objectstorage.ErrorKind;
-import dev.objectstorage.StorageException;
 import dev.objectstorage.fs.FsBackend;
 import dev.objectstorage.fs.FsSettings;
 import dev.objectstorage.spi.StorageBackend;

@@ -3,11 +3,11 @@ package dev.objectstorage.autoconfigure.s3;
 import java.net.URI;
 import java.util.List;
 
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.StorageException;
 import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
 import dev.objectstorage.autoconfigure.StorageBackendFactory;
 import dev.objectstorage.autoconfigure.StorageDefinition;
-import dev.objectstorage.ErrorKind;
-import dev.objectstorage.StorageException;
 import dev.objectstorage.s3.S3Backend;
 import dev.objectstorage.s3.S3Settings;
 import dev.objectstorage.spi.StorageBackend;

@@ -3,12 +3,12 @@ package dev.objectstorage.autoconfigure.sftp;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.objectstorage.ErrorKind;
+import dev.objectstorage.StorageException;
 import dev.objectstorage.autoconfigure.BackendSettingsFailuresAccess;
 import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
 import dev.objectstorage.autoconfigure.StorageBackendFactory;
 import dev.objectstorage.autoconfigure.StorageDefinition;
-import dev.objectstorage.ErrorKind;
-import dev.objectstorage.StorageException;
 import dev.objectstorage.sftp.SftpBackend;
 import dev.objectstorage.sftp.SftpSettings;
 import dev.objectstorage.spi.StorageBackend;
