@@ -88,7 +88,8 @@ public class ObjectStorageFactory {
 					? " The " + type + " type needs dev.objectstorage:" + module + " on the classpath." : "";
 			throw new InvalidStorageConfigurationException(storage.property("type"),
 					"Unknown storage type '" + type + "' for storage '" + storage.name() + "'." + hint,
-					"Set " + storage.property("type") + " to one of " + String.join(", ", new TreeSet<>(this.backendFactories.keySet()))
+					"Set " + storage.property("type") + " to one of "
+							+ String.join(", ", new TreeSet<>(this.backendFactories.keySet()))
 							+ "." + hint,
 					null);
 		}
@@ -136,8 +137,9 @@ public class ObjectStorageFactory {
 		}
 		StorageInstanceProperties.Retry retry = properties.getRetry();
 		if (retry.isEnabled() && retry.getMaxAttempts() != 1) {
+			RetryLayer.RetryListener listener = retryListener(metrics);
 			layers.add(invalidAs(storage.property("retry"), () -> new RetryLayer(new RetryLayer.RetrySettings(
-					retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(), 0.5), retryListener(metrics))));
+					retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(), 0.5), listener)));
 		}
 		StorageInstanceProperties.Timeout timeout = properties.getTimeout();
 		if (timeout.isEnabled()) {

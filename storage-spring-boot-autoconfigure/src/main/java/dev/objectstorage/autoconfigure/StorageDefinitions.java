@@ -33,8 +33,8 @@ final class StorageDefinitions {
 			checkNoOrphanSettings(binder);
 			StorageProperties memory = new StorageProperties();
 			memory.setType("memory");
-			result.add(
-					new StorageDefinition(StorageProperties.DEFAULT_NAME, StorageProperties.PREFIX, memory, true, binder));
+			result.add(new StorageDefinition(StorageProperties.DEFAULT_NAME, StorageProperties.PREFIX, memory, true,
+					binder));
 			return result;
 		}
 		if (!single) {
@@ -70,7 +70,8 @@ final class StorageDefinitions {
 	private static Map<String, StorageInstanceProperties> instances(StorageProperties properties, Binder binder) {
 		Map<String, StorageInstanceProperties> instances = new LinkedHashMap<>(properties.getInstances());
 		binder.bind(StorageProperties.PREFIX + ".instances", Bindable.mapOf(String.class, Object.class))
-			.ifBound((all) -> all.keySet().forEach((name) -> instances.putIfAbsent(name, new StorageInstanceProperties())));
+			.ifBound((all) -> all.keySet()
+				.forEach((name) -> instances.putIfAbsent(name, new StorageInstanceProperties())));
 		return instances;
 	}
 

@@ -39,7 +39,10 @@ class StorageRuntimeHints implements RuntimeHintsRegistrar {
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		List<Class<?>> bound = new ArrayList<>();
 		bound.add(StorageProperties.class);
-		StorageBackendTypes.ALL.stream().map(StorageBackendType::properties).filter(Objects::nonNull).forEach(bound::add);
+		StorageBackendTypes.ALL.stream()
+			.map(StorageBackendType::properties)
+			.filter(Objects::nonNull)
+			.forEach(bound::add);
 		BindableRuntimeHintsRegistrar.forTypes(bound.toArray(Class<?>[]::new)).registerHints(hints, classLoader);
 		for (String factory : FACTORIES) {
 			hints.reflection()
