@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import dev.objectstorage.autoconfigure.AzureBlobConnectionDetails;
-import dev.objectstorage.autoconfigure.S3ConnectionDetails;
+import dev.objectstorage.autoconfigure.azblob.AzureBlobConnectionDetails;
+import dev.objectstorage.autoconfigure.s3.S3ConnectionDetails;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.yaml.snakeyaml.Yaml;

@@ -100,22 +100,6 @@ public final class MetricsLayer implements Layer {
 		};
 	}
 
-	/**
-	 * Finds the metrics layer in a stack of layers, if there is one.
-	 * @param backend the outermost backend of a storage
-	 * @return the layer, or {@code null}
-	 */
-	public static MetricsLayer find(StorageBackend backend) {
-		StorageBackend current = backend;
-		while (current instanceof ForwardingBackend forwarding) {
-			if (forwarding instanceof MetricsLayer.Measured measured) {
-				return measured.layer();
-			}
-			current = forwarding.delegate();
-		}
-		return null;
-	}
-
 	static String outcome(ErrorKind kind) {
 		return kind.name().toLowerCase(Locale.ROOT);
 	}
@@ -276,10 +260,6 @@ public final class MetricsLayer implements Layer {
 
 		Measured(StorageBackend delegate) {
 			super(delegate);
-		}
-
-		MetricsLayer layer() {
-			return MetricsLayer.this;
 		}
 
 		private <T> Mono<T> measure(Operation operation, Mono<T> mono) {

@@ -456,12 +456,4 @@ class LayerTests {
 		}
 	}
 
-	@Test
-	void metricsLayerIsFoundInTheStack() {
-		MetricsLayer metrics = new MetricsLayer();
-		StorageBackend stack = metrics.apply(new RetryLayer(FAST_RETRY).apply(this.memory));
-		assertThat(MetricsLayer.find(stack)).isSameAs(metrics);
-		assertThat(MetricsLayer.find(this.memory)).isNull();
-	}
-
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.InvalidSettingException;
@@ -12,34 +13,30 @@ import dev.objectstorage.StorageException;
 import dev.objectstorage.layer.ConcurrencyLimitLayer;
 import dev.objectstorage.layer.Layer;
 import dev.objectstorage.layer.MetricsLayer;
-import dev.objectstorage.layer.MetricsRecorder;
 import dev.objectstorage.layer.RetryLayer;
 import dev.objectstorage.layer.TimeoutLayer;
 import dev.objectstorage.spi.StorageBackend;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.buffer.DataBufferFactory;
 
 /**
  * Builds an {@link ObjectStorage} from a {@link StorageDefinition}: the backend from the factory of
  * its type, then the layers, outermost first: observations (where an {@code ObservationRegistry}
- * exists), metrics, the application's own {@link Layer} beans,
- * concurrency limit, retry, timeout (so that every attempt has its own deadline).
+ * exists), metrics (from the {@link StorageMetricsRegistry}, which keeps the storage's figures for
+ * the Actuator endpoint; the retry layer reports its retries to it), the application's own
+ * {@link Layer} beans, concurrency limit, retry, timeout (so that every attempt has its own
+ * deadline).
  */
 public class ObjectStorageFactory {
 
 	private static final Log logger = LogFactory.getLog(ObjectStorageFactory.class);
 
-	/** The modules that bring the backends outside storage-core, for the hint when one is missing. */
-	private static final Map<String, String> BACKEND_MODULES = Map.of("s3", "storage-s3", "azblob", "storage-azblob",
-			"webdav", "storage-webdav", "sftp", "storage-sftp");
-
 	private final Map<String, StorageBackendFactory> backendFactories = new LinkedHashMap<>();
 
 	private final List<Layer> applicationLayers;
-
-	private final StorageMetricsRecorders recorders;
 
 	private final StorageMetricsRegistry metricsRegistry;
 
@@ -50,10 +47,9 @@ public class ObjectStorageFactory {
 	private StorageObservations observations = (name, includePath) -> null;
 
 	public ObjectStorageFactory(List<StorageBackendFactory> backendFactories, List<Layer> applicationLayers,
-			StorageMetricsRecorders recorders, StorageMetricsRegistry metricsRegistry, DataBufferFactory bufferFactory) {
+			StorageMetricsRegistry metricsRegistry, DataBufferFactory bufferFactory) {
 		backendFactories.forEach((factory) -> this.backendFactories.putIfAbsent(factory.type(), factory));
 		this.applicationLayers = applicationLayers;
-		this.recorders = recorders;
 		this.metricsRegistry = metricsRegistry;
 		this.bufferFactory = bufferFactory;
 	}
@@ -87,12 +83,14 @@ public class ObjectStorageFactory {
 		String type = properties.getType();
 		StorageBackendFactory factory = this.backendFactories.get(type);
 		if (factory == null) {
-			String module = BACKEND_MODULES.get(type);
+			StorageBackendType registered = StorageBackendTypes.find(type);
+			String module = (registered != null) ? registered.module() : null;
 			String hint = (module != null)
 					? " The " + type + " type needs dev.objectstorage:" + module + " on the classpath." : "";
 			throw new InvalidStorageConfigurationException(storage.property("type"),
 					"Unknown storage type '" + type + "' for storage '" + storage.name() + "'." + hint,
-					"Set " + storage.property("type") + " to one of " + String.join(", ", new java.util.TreeSet<>(this.backendFactories.keySet()))
+					"Set " + storage.property("type") + " to one of "
+							+ String.join(", ", new TreeSet<>(this.backendFactories.keySet()))
 							+ "." + hint,
 					null);
 		}
@@ -128,15 +126,10 @@ public class ObjectStorageFactory {
 				layers.add(observation);
 			}
 		}
-		MetricsLayer metrics = null;
-		if (properties.getMetrics().isEnabled()) {
-			metrics = new MetricsLayer(this.recorders.create(storage.name()).toArray(new MetricsRecorder[0]));
-			this.metricsRegistry.register(storage.name(), metrics);
+		MetricsLayer metrics = properties.getMetrics().isEnabled() ? this.metricsRegistry.create(storage.name()) : null;
+		if (metrics != null) {
 			layers.add(metrics);
 		}
-		RetryLayer.RetryListener retryListener = (metrics != null) ? metrics.retryListener()
-				: (operation, error, attempt) -> {
-				};
 		layers.addAll(this.applicationLayers);
 		Integer maxConcurrent = properties.getConcurrencyLimit().getMaxConcurrent();
 		if (maxConcurrent != null) {
@@ -145,8 +138,9 @@ public class ObjectStorageFactory {
 		}
 		StorageInstanceProperties.Retry retry = properties.getRetry();
 		if (retry.isEnabled() && retry.getMaxAttempts() != 1) {
+			RetryLayer.RetryListener listener = retryListener(metrics);
 			layers.add(invalidAs(storage.property("retry"), () -> new RetryLayer(new RetryLayer.RetrySettings(
-					retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(), 0.5), retryListener)));
+					retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(), 0.5), listener)));
 		}
 		StorageInstanceProperties.Timeout timeout = properties.getTimeout();
 		if (timeout.isEnabled()) {
@@ -154,6 +148,12 @@ public class ObjectStorageFactory {
 					new TimeoutLayer.TimeoutSettings(timeout.getOperation(), timeout.getIdle()))));
 		}
 		return layers;
+	}
+
+	/** Retries are counted by the storage's metrics layer, next to the outcomes of its operations. */
+	private static RetryLayer.RetryListener retryListener(@Nullable MetricsLayer metrics) {
+		return (metrics != null) ? metrics.retryListener() : (operation, error, attempt) -> {
+		};
 	}
 
 	private static Layer invalidAs(String property, java.util.function.Supplier<Layer> layer) {

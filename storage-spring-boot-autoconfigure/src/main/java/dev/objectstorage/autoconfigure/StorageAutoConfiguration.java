@@ -3,15 +3,11 @@ package dev.objectstorage.autoconfigure;
 import java.util.List;
 
 import dev.objectstorage.ObjectStorage;
-import dev.objectstorage.azblob.AzureBlobBackend;
 import dev.objectstorage.layer.Layer;
 import dev.objectstorage.layer.MetricsRecorder;
 import dev.objectstorage.layer.MicrometerMetricsRecorder;
 import dev.objectstorage.layer.ObservationLayer;
 import dev.objectstorage.layer.StorageObservationConvention;
-import dev.objectstorage.s3.S3Backend;
-import dev.objectstorage.sftp.SftpBackend;
-import dev.objectstorage.webdav.WebDavBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -28,11 +24,13 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 /**
  * Auto-configuration of object storage: one {@link ObjectStorage} bean per storage configured under
  * {@code storage.*} (an in-memory one, with a warning, when nothing is configured), each with the
- * layers its properties ask for, the application's own {@link Layer} beans, Micrometer meters
- * when Micrometer is present, and an observation (a span, with Boot's tracing) per operation when
- * an {@code ObservationRegistry} exists. Every bean here backs off when the application defines its own; the
- * application's own {@link ObjectStorage} beans add to the configured ones, and one named like a
- * configured storage ({@code <name>} or {@code <name>ObjectStorage}) replaces it.
+ * layers its properties ask for, the application's own {@link Layer} beans, Micrometer meters when
+ * Micrometer is present, and an observation (a span, with Boot's tracing) per operation when an
+ * {@code ObservationRegistry} exists; and the backend factory of every registered type
+ * ({@link StorageBackendTypes}) whose module is present. Every bean here backs off when the
+ * application defines its own; the application's own {@link ObjectStorage} beans add to the
+ * configured ones, and one named like a configured storage ({@code <name>} or
+ * {@code <name>ObjectStorage}) replaces it.
  */
 @AutoConfiguration(afterName = {
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
@@ -44,34 +42,20 @@ public final class StorageAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StorageMetricsRegistry storageMetricsRegistry() {
-		return new StorageMetricsRegistry();
+	StorageMetricsRegistry storageMetricsRegistry(ObjectProvider<StorageMetricsRecorders> recorders) {
+		return new StorageMetricsRegistry(recorders.getIfAvailable(() -> (name) -> List.of()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ObjectStorageFactory objectStorageFactory(ObjectProvider<StorageBackendFactory> backendFactories,
-			ObjectProvider<Layer> layers, ObjectProvider<StorageMetricsRecorders> recorders,
-			ObjectProvider<StorageObservations> observations, StorageMetricsRegistry metricsRegistry,
-			StorageProperties properties) {
+			ObjectProvider<Layer> layers, ObjectProvider<StorageObservations> observations,
+			StorageMetricsRegistry metricsRegistry, StorageProperties properties) {
 		ObjectStorageFactory factory = new ObjectStorageFactory(backendFactories.orderedStream().toList(),
-				layers.orderedStream().toList(), recorders.getIfAvailable(() -> (name) -> List.of()), metricsRegistry,
-				DefaultDataBufferFactory.sharedInstance);
+				layers.orderedStream().toList(), metricsRegistry, DefaultDataBufferFactory.sharedInstance);
 		factory.setGuessContentType(properties.isGuessContentType());
 		observations.ifAvailable(factory::setObservations);
 		return factory;
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	FsStorageBackendFactory fsStorageBackendFactory() {
-		return new FsStorageBackendFactory();
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	MemoryStorageBackendFactory memoryStorageBackendFactory() {
-		return new MemoryStorageBackendFactory();
 	}
 
 	@Bean
@@ -90,56 +74,13 @@ public final class StorageAutoConfiguration {
 
 	}
 
+	/**
+	 * The backend factory of every registered type whose module is on the class path (see
+	 * {@link StorageBackendTypes}).
+	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(S3Backend.class)
-	static class S3Configuration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		S3StorageBackendFactory s3StorageBackendFactory(ObjectProvider<S3ConnectionDetails> connectionDetails,
-				ObjectProvider<S3ClientCustomizer> customizers) {
-			return new S3StorageBackendFactory(connectionDetails.getIfAvailable(),
-					customizers.orderedStream().toList());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(AzureBlobBackend.class)
-	static class AzureBlobConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		AzureBlobStorageBackendFactory azureBlobStorageBackendFactory(
-				ObjectProvider<AzureBlobConnectionDetails> connectionDetails,
-				ObjectProvider<AzureBlobClientCustomizer> customizers) {
-			return new AzureBlobStorageBackendFactory(connectionDetails.getIfAvailable(),
-					customizers.orderedStream().toList());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(WebDavBackend.class)
-	static class WebDavConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		WebDavStorageBackendFactory webDavStorageBackendFactory() {
-			return new WebDavStorageBackendFactory();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(SftpBackend.class)
-	static class SftpConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		SftpStorageBackendFactory sftpStorageBackendFactory() {
-			return new SftpStorageBackendFactory();
-		}
+	@Import(StorageBackendTypes.Configurations.class)
+	static class BackendFactoriesConfiguration {
 
 	}
 

@@ -6,8 +6,10 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 
 /**
  * Creates the backend of one type ({@code fs}, {@code memory}, {@code s3}, ...) from properties.
- * One bean per type; a module that adds a backend adds a factory bean, and {@code storage.type}
- * selects it.
+ * One bean per type, and {@code storage.type} selects it. The starter's own types declare theirs in
+ * their package's configuration, registered in {@link StorageBackendTypes#ALL}; an application or
+ * another module may add a factory bean of its own, which then binds its settings itself (see
+ * {@link StorageDefinition#bind(String, Class)}).
  */
 public interface StorageBackendFactory {
 

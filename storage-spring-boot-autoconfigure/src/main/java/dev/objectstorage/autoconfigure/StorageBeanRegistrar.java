@@ -46,10 +46,10 @@ class StorageBeanRegistrar implements ImportBeanDefinitionRegistrar, Environment
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-		StorageProperties properties = Binder.get(this.environment)
-			.bind(StorageProperties.PREFIX, StorageProperties.class)
+		Binder binder = Binder.get(this.environment);
+		StorageProperties properties = binder.bind(StorageProperties.PREFIX, StorageProperties.class)
 			.orElseGet(StorageProperties::new);
-		List<StorageDefinition> storages = StorageDefinitions.from(properties);
+		List<StorageDefinition> storages = StorageDefinitions.from(properties, binder);
 		Set<String> own = ownStorageBeans(registry);
 		boolean nothingConfigured = properties.getType() == null && properties.getInstances().isEmpty();
 		if (nothingConfigured && !own.isEmpty()) {
@@ -85,10 +85,12 @@ class StorageBeanRegistrar implements ImportBeanDefinitionRegistrar, Environment
 	 * @param name the storage's name
 	 * @param factory the factory
 	 * @param properties the {@code storage.*} properties
+	 * @param environment where the settings of the storage's type are bound from
 	 * @return the storage
 	 */
-	static ObjectStorage createStorage(String name, ObjectStorageFactory factory, StorageProperties properties) {
-		for (StorageDefinition storage : StorageDefinitions.from(properties)) {
+	static ObjectStorage createStorage(String name, ObjectStorageFactory factory, StorageProperties properties,
+			Environment environment) {
+		for (StorageDefinition storage : StorageDefinitions.from(properties, Binder.get(environment))) {
 			if (storage.name().equals(name)) {
 				return factory.create(storage);
 			}

@@ -1,10 +1,14 @@
 package dev.objectstorage.autoconfigure;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 
 /**
  * Turns {@link StorageProperties} into the list of storages to build, checking what can be checked
@@ -18,26 +22,28 @@ final class StorageDefinitions {
 	/**
 	 * The storages to build.
 	 * @param properties the bound properties
+	 * @param binder binds the settings of each storage's type, when its backend is created
 	 * @return the definitions; an implicit in-memory {@code default} storage when nothing is configured
 	 */
-	static List<StorageDefinition> from(StorageProperties properties) {
+	static List<StorageDefinition> from(StorageProperties properties, Binder binder) {
 		List<StorageDefinition> result = new ArrayList<>();
-		Map<String, StorageInstanceProperties> instances = properties.getInstances();
+		Map<String, StorageInstanceProperties> instances = instances(properties, binder);
 		boolean single = properties.getType() != null;
 		if (!single && instances.isEmpty()) {
-			checkNoOrphanSettings(properties);
+			checkNoOrphanSettings(binder);
 			StorageProperties memory = new StorageProperties();
 			memory.setType("memory");
-			result.add(new StorageDefinition(StorageProperties.DEFAULT_NAME, StorageProperties.PREFIX, memory, true));
+			result.add(new StorageDefinition(StorageProperties.DEFAULT_NAME, StorageProperties.PREFIX, memory, true,
+					binder));
 			return result;
 		}
 		if (!single) {
-			checkNoOrphanSettings(properties);
+			checkNoOrphanSettings(binder);
 		}
-		String primary = primary(properties, single);
+		String primary = primary(properties, instances, single);
 		if (single) {
 			result.add(new StorageDefinition(StorageProperties.DEFAULT_NAME, StorageProperties.PREFIX, properties,
-					StorageProperties.DEFAULT_NAME.equals(primary)));
+					StorageProperties.DEFAULT_NAME.equals(primary), binder));
 		}
 		instances.forEach((name, instance) -> {
 			String prefix = StorageProperties.PREFIX + ".instances." + name;
@@ -48,17 +54,31 @@ final class StorageDefinitions {
 			}
 			if (instance.getType() == null) {
 				throw new InvalidStorageConfigurationException(prefix + ".type",
-						"Storage '" + name + "' has no type.", "Set " + prefix + ".type to fs, memory or s3.", null);
+						"Storage '" + name + "' has no type.",
+						"Set " + prefix + ".type to " + StorageBackendTypes.names() + ".", null);
 			}
-			result.add(new StorageDefinition(name, prefix, instance, name.equals(primary)));
+			result.add(new StorageDefinition(name, prefix, instance, name.equals(primary), binder));
 		});
 		return result;
 	}
 
+	/**
+	 * The named storages, with those that have only settings of a type (which
+	 * {@link StorageInstanceProperties} does not hold, so binding leaves them out), for the check
+	 * that every storage has a type.
+	 */
+	private static Map<String, StorageInstanceProperties> instances(StorageProperties properties, Binder binder) {
+		Map<String, StorageInstanceProperties> instances = new LinkedHashMap<>(properties.getInstances());
+		binder.bind(StorageProperties.PREFIX + ".instances", Bindable.mapOf(String.class, Object.class))
+			.ifBound((all) -> all.keySet()
+				.forEach((name) -> instances.putIfAbsent(name, new StorageInstanceProperties())));
+		return instances;
+	}
+
 	/** Implicitly the only storage, or the one named by {@code storage.primary}. */
-	private static String primary(StorageProperties properties, boolean single) {
+	private static String primary(StorageProperties properties, Map<String, StorageInstanceProperties> instances,
+			boolean single) {
 		String primary = properties.getPrimary();
-		Map<String, StorageInstanceProperties> instances = properties.getInstances();
 		if (primary != null) {
 			boolean known = (single && StorageProperties.DEFAULT_NAME.equals(primary)) || instances.containsKey(primary);
 			if (!known) {
@@ -84,9 +104,12 @@ final class StorageDefinitions {
 				"Set storage.primary to the name of the storage to inject by default.", null);
 	}
 
-	/** Settings under storage.fs / storage.s3 without storage.type are a forgotten type, not a choice. */
-	private static void checkNoOrphanSettings(StorageProperties properties) {
-		String set = orphan(properties);
+	/**
+	 * The main setting of a type (storage.fs.root, storage.s3.bucket, ...) without storage.type is a
+	 * forgotten type, not a choice.
+	 */
+	private static void checkNoOrphanSettings(Binder binder) {
+		String set = orphan(binder);
 		if (set != null) {
 			throw new InvalidStorageConfigurationException("storage.type",
 					"storage." + set + " is set but storage.type is not, so that setting would be ignored.",
@@ -95,12 +118,14 @@ final class StorageDefinitions {
 		}
 	}
 
-	private static @Nullable String orphan(StorageProperties properties) {
-		if (properties.getFs().getRoot() != null) {
-			return "fs.root";
-		}
-		if (properties.getS3().getBucket() != null) {
-			return "s3.bucket";
+	private static @Nullable String orphan(Binder binder) {
+		for (StorageBackendType type : StorageBackendTypes.ALL) {
+			if (type.mainSetting() != null) {
+				String setting = type.type() + "." + type.mainSetting();
+				if (binder.bind(StorageProperties.PREFIX + "." + setting, Bindable.of(String.class)).isBound()) {
+					return setting;
+				}
+			}
 		}
 		return null;
 	}

@@ -1,6 +1,8 @@
 package dev.objectstorage.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import dev.objectstorage.autoconfigure.actuate.StorageEndpoint;
 import org.jspecify.annotations.Nullable;
@@ -15,7 +17,8 @@ import org.springframework.util.ClassUtils;
 
 /**
  * What the starter needs at run time in a native image, for Spring AOT (registered in
- * {@code META-INF/spring/aot.factories}): the {@code storage.*} properties are bound by reflection,
+ * {@code META-INF/spring/aot.factories}): the {@code storage.*} properties, and the settings of each
+ * registered type ({@link StorageBackendTypes}), are bound by reflection,
  * the Actuator endpoint's answers are written by Jackson, and the failure analyzer and connection
  * details factories are made from {@code spring.factories} by their constructors. Each backend's
  * SDK (AWS, Azure, MINA SSHD, Reactor Netty) brings, or lacks, its own native-image metadata: this
@@ -34,7 +37,13 @@ class StorageRuntimeHints implements RuntimeHintsRegistrar {
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
-		BindableRuntimeHintsRegistrar.forTypes(StorageProperties.class).registerHints(hints, classLoader);
+		List<Class<?>> bound = new ArrayList<>();
+		bound.add(StorageProperties.class);
+		StorageBackendTypes.ALL.stream()
+			.map(StorageBackendType::properties)
+			.filter(Objects::nonNull)
+			.forEach(bound::add);
+		BindableRuntimeHintsRegistrar.forTypes(bound.toArray(Class<?>[]::new)).registerHints(hints, classLoader);
 		for (String factory : FACTORIES) {
 			hints.reflection()
 				.registerType(TypeReference.of(factory), MemberCategory.INVOKE_DECLARED_CONSTRUCTORS);

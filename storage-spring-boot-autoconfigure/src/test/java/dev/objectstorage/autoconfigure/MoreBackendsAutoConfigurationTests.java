@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.objectstorage.ObjectStorage;
+import dev.objectstorage.autoconfigure.azblob.AzureBlobClientCustomizer;
+import dev.objectstorage.autoconfigure.azblob.AzureBlobConnectionDetails;
 import dev.objectstorage.azblob.AzureBlobBackend;
 import dev.objectstorage.azblob.AzuriteServer;
 import dev.objectstorage.sftp.EmbeddedSftpServer;

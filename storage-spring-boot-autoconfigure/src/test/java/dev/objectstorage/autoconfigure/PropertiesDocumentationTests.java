@@ -34,21 +34,26 @@ class PropertiesDocumentationTests {
 	static final String REGENERATE = "./mvnw -B -pl storage-spring-boot-autoconfigure -am test "
 			+ "-Dtest=PropertiesDocumentationTests -Dsurefire.failIfNoSpecifiedTests=false -Dproperties.update=true";
 
-	/** Sections in order: title, key prefix, introduction. */
-	private static final String[][] SECTIONS = {
-			{ "General", "storage.", "Which storage, and what every write does." },
-			{ "Filesystem (`fs`)", "storage.fs.", "A directory on the local filesystem. In `storage-core`." },
-			{ "S3 (`s3`)", "storage.s3.", "AWS S3 and S3-compatible services. Needs `storage-s3` (in the starter)." },
-			{ "Azure Blob Storage (`azblob`)", "storage.azblob.", "Needs `storage-azblob`." },
-			{ "WebDAV (`webdav`)", "storage.webdav.", "Needs `storage-webdav`." },
-			{ "SFTP (`sftp`)", "storage.sftp.", "Needs `storage-sftp`." },
-			{ "Layer: retry", "storage.retry.", "Retries of operations that fail with a temporary error." },
-			{ "Layer: timeout", "storage.timeout.", "Deadlines per operation and per stalled stream." },
-			{ "Layer: concurrency limit", "storage.concurrency-limit.", "At most so many operations at once." },
-			{ "Layer: metrics", "storage.metrics.", "Operations, errors, bytes and latency (Actuator endpoint, Micrometer)." },
-			{ "Layer: observations", "storage.observations.", "A Micrometer observation per operation (traces)." },
-			{ "Web", "storage.web.", "Storage errors as HTTP answers in WebFlux and MVC applications." },
-			{ "Actuator", "management.", "The `storage` endpoint and health component." } };
+	/** Sections in order: title, key prefix, introduction; one per registered type after the first. */
+	private static final List<String[]> SECTIONS = sections();
+
+	private static List<String[]> sections() {
+		List<String[]> sections = new ArrayList<>();
+		sections.add(new String[] { "General", "storage.", "Which storage, and what every write does." });
+		for (StorageBackendType type : StorageBackendTypes.ALL) {
+			sections.add(new String[] { type.title() + " (`" + type.type() + "`)", "storage." + type.type() + ".",
+					type.description() });
+		}
+		sections.add(new String[] { "Layer: retry", "storage.retry.", "Retries of operations that fail with a temporary error." });
+		sections.add(new String[] { "Layer: timeout", "storage.timeout.", "Deadlines per operation and per stalled stream." });
+		sections.add(new String[] { "Layer: concurrency limit", "storage.concurrency-limit.", "At most so many operations at once." });
+		sections.add(new String[] { "Layer: metrics", "storage.metrics.",
+				"Operations, errors, bytes and latency (Actuator endpoint, Micrometer)." });
+		sections.add(new String[] { "Layer: observations", "storage.observations.", "A Micrometer observation per operation (traces)." });
+		sections.add(new String[] { "Web", "storage.web.", "Storage errors as HTTP answers in WebFlux and MVC applications." });
+		sections.add(new String[] { "Actuator", "management.", "The `storage` endpoint and health component." });
+		return sections;
+	}
 
 	@Test
 	void propertiesReferenceIsUpToDate() throws IOException, URISyntaxException {

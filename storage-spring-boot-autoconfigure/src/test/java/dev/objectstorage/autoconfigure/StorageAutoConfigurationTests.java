@@ -7,11 +7,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.ObjectStorage;
+import dev.objectstorage.Operation;
 import dev.objectstorage.ReadOptions;
+import dev.objectstorage.StorageException;
+import dev.objectstorage.autoconfigure.s3.S3ClientCustomizer;
 import dev.objectstorage.layer.ForwardingBackend;
 import dev.objectstorage.layer.Layer;
+import dev.objectstorage.layer.OperationMetrics;
 import dev.objectstorage.s3.S3Backend;
 import dev.objectstorage.s3.S3ProxyServer;
 import dev.objectstorage.spi.StorageBackend;
@@ -21,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -33,6 +39,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -280,14 +287,60 @@ class StorageAutoConfigurationTests {
 						"outcome", "success").timer().count()).isEqualTo(1);
 				assertThat(registry.get("storage.bytes").tags("storage", "default", "direction", "read").counter()
 					.count()).isEqualTo(100);
-				assertThat(context.getBean(StorageMetricsRegistry.class).get("default")).isNotNull();
+				assertThat(context.getBean(StorageMetricsRegistry.class).operations("default")).isNotNull();
+			});
+	}
+
+	@Test
+	void retriesAreCountedByTheStoragesMetricsAndPublishedToMicrometer() {
+		AtomicInteger stats = new AtomicInteger();
+		StorageBackendFactory flaky = new StorageBackendFactory() {
+
+			@Override
+			public String type() {
+				return "flaky";
+			}
+
+			@Override
+			public StorageBackend create(StorageDefinition storage, DataBufferFactory bufferFactory) {
+				return new ForwardingBackend(new dev.objectstorage.memory.MemoryBackend(bufferFactory)) {
+					@Override
+					public Mono<ObjectMetadata> stat(String path) {
+						return (stats.incrementAndGet() == 1)
+								? Mono.error(new StorageException(ErrorKind.RATE_LIMITED, "slow down"))
+								: super.stat(path);
+					}
+				};
+			}
+
+		};
+		this.contextRunner
+			.withPropertyValues("storage.type=flaky", "storage.retry.initial-backoff=1ms",
+					"storage.retry.max-backoff=1ms")
+			.withBean(StorageBackendFactory.class, () -> flaky)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> {
+				ObjectStorage storage = context.getBean(ObjectStorage.class);
+				storage.write("a", new byte[1]).block(TIMEOUT);
+				assertThat(storage.stat("a").block(TIMEOUT).size()).isEqualTo(1);
+				assertThat(stats.get()).isEqualTo(2);
+				OperationMetrics.Snapshot stat = context.getBean(StorageMetricsRegistry.class)
+					.operations("default")
+					.get(Operation.STAT.ordinal());
+				assertThat(stat.retries()).containsEntry(ErrorKind.RATE_LIMITED, 1L);
+				assertThat(stat.successes()).isEqualTo(1);
+				assertThat(context.getBean(MeterRegistry.class)
+					.get("storage.retries")
+					.tags("storage", "default", "operation", "stat", "kind", "rate-limited")
+					.counter()
+					.count()).isEqualTo(1);
 			});
 	}
 
 	@Test
 	void metricsCanBeSwitchedOff() {
 		this.contextRunner.withPropertyValues("storage.type=memory", "storage.metrics.enabled=false")
-			.run((context) -> assertThat(context.getBean(StorageMetricsRegistry.class).get("default")).isNull());
+			.run((context) -> assertThat(context.getBean(StorageMetricsRegistry.class).operations("default")).isNull());
 	}
 
 	@Test
@@ -326,6 +379,23 @@ class StorageAutoConfigurationTests {
 				assertThat(analysis.getDescription()).contains("storage.type").contains("storage-s3");
 				assertThat(analysis.getAction()).contains("fs, memory");
 			});
+	}
+
+	@Test
+	void everyRegisteredTypeHasItsBackendFactory() {
+		this.contextRunner.run((context) -> assertThat(context.getBeansOfType(StorageBackendFactory.class).values()
+			.stream()
+			.map(StorageBackendFactory::type)).containsExactlyInAnyOrderElementsOf(
+					StorageBackendTypes.ALL.stream().map(StorageBackendType::type).toList()));
+	}
+
+	@Test
+	void theMainSettingOfAnyRegisteredTypeWithoutTypeFails() {
+		this.contextRunner.withPropertyValues("storage.sftp.host=forgot-the-type").run((context) -> {
+			FailureAnalysis analysis = analysis(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("storage.sftp.host is set but storage.type is not");
+			assertThat(analysis.getAction()).contains("Set storage.type to sftp");
+		});
 	}
 
 	@Test

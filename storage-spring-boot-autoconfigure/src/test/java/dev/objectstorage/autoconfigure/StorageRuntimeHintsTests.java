@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Properties;
 
 import dev.objectstorage.autoconfigure.actuate.StorageEndpoint;
+import dev.objectstorage.autoconfigure.s3.S3StorageProperties;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.MemberCategory;
@@ -39,7 +40,7 @@ class StorageRuntimeHintsTests {
 	@Test
 	void propertiesCanBeBound() {
 		assertThat(RuntimeHintsPredicates.reflection().onType(StorageProperties.class)).accepts(this.hints);
-		assertThat(RuntimeHintsPredicates.reflection().onType(StorageInstanceProperties.S3.class)).accepts(this.hints);
+		assertThat(RuntimeHintsPredicates.reflection().onType(S3StorageProperties.class)).accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection().onType(StorageInstanceProperties.Observations.class))
 			.accepts(this.hints);
 	}

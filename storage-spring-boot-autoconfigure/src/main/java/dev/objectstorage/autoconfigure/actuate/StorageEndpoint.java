@@ -10,7 +10,6 @@ import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.Operation;
 import dev.objectstorage.autoconfigure.StorageMetricsRegistry;
 import dev.objectstorage.layer.MetricsHistory;
-import dev.objectstorage.layer.MetricsLayer;
 import dev.objectstorage.layer.OperationMetrics;
 import org.jspecify.annotations.Nullable;
 
@@ -80,15 +79,14 @@ public class StorageEndpoint {
 		}
 		for (ObjectStorage storage : this.storages) {
 			if (storage.name().equals(name)) {
-				MetricsLayer layer = this.metrics.get(name);
-				return HistoryDescriptor.of(name, (layer != null) ? layer.history() : null);
+				return HistoryDescriptor.of(name, this.metrics.history(name));
 			}
 		}
 		return null;
 	}
 
 	private StorageDescriptor describe(ObjectStorage storage) {
-		MetricsLayer layer = this.metrics.get(storage.name());
+		List<OperationMetrics.Snapshot> snapshots = this.metrics.operations(storage.name());
 		Map<String, OperationDescriptor> operations = new LinkedHashMap<>();
 		long bytesRead = 0;
 		long bytesWritten = 0;
@@ -96,8 +94,8 @@ public class StorageEndpoint {
 		long errors = 0;
 		double readLastMinute = 0;
 		double writeLastMinute = 0;
-		if (layer != null) {
-			for (OperationMetrics.Snapshot snapshot : layer.metrics()) {
+		if (snapshots != null) {
+			for (OperationMetrics.Snapshot snapshot : snapshots) {
 				operations.put(snapshot.operation().id(), OperationDescriptor.of(snapshot));
 				count += snapshot.count();
 				errors += snapshot.errorCount();
@@ -112,7 +110,7 @@ public class StorageEndpoint {
 			}
 		}
 		return new StorageDescriptor(storage.name(), storage.scheme(), storage.location(), storage.capabilities().asMap(),
-				layer != null, new Totals(count, errors, bytesRead, bytesWritten, readLastMinute, writeLastMinute),
+				snapshots != null, new Totals(count, errors, bytesRead, bytesWritten, readLastMinute, writeLastMinute),
 				operations);
 	}
 

@@ -1,6 +1,6 @@
 package dev.objectstorage.autoconfigure.docker;
 
-import dev.objectstorage.autoconfigure.AzureBlobConnectionDetails;
+import dev.objectstorage.autoconfigure.azblob.AzureBlobConnectionDetails;
 
 import org.springframework.boot.docker.compose.core.RunningService;
 import org.springframework.boot.docker.compose.service.connection.DockerComposeConnectionDetailsFactory;

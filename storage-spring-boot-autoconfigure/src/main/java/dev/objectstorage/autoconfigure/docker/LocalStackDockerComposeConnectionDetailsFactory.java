@@ -1,6 +1,6 @@
 package dev.objectstorage.autoconfigure.docker;
 
-import dev.objectstorage.autoconfigure.S3ConnectionDetails;
+import dev.objectstorage.autoconfigure.s3.S3ConnectionDetails;
 
 import org.springframework.boot.docker.compose.core.RunningService;
 import org.springframework.boot.docker.compose.service.connection.DockerComposeConnectionSource;

@@ -1,6 +1,6 @@
 package dev.objectstorage.autoconfigure.testcontainers;
 
-import dev.objectstorage.autoconfigure.AzureBlobConnectionDetails;
+import dev.objectstorage.autoconfigure.azblob.AzureBlobConnectionDetails;
 import org.testcontainers.azure.AzuriteContainer;
 
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionDetailsFactory;

@@ -2,7 +2,7 @@ package dev.objectstorage.autoconfigure.testcontainers;
 
 import java.net.URI;
 
-import dev.objectstorage.autoconfigure.S3ConnectionDetails;
+import dev.objectstorage.autoconfigure.s3.S3ConnectionDetails;
 import org.jspecify.annotations.Nullable;
 import org.testcontainers.containers.MinIOContainer;
 

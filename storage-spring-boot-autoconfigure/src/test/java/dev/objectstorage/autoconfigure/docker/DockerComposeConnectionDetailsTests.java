@@ -4,8 +4,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
-import dev.objectstorage.autoconfigure.AzureBlobConnectionDetails;
-import dev.objectstorage.autoconfigure.S3ConnectionDetails;
+import dev.objectstorage.autoconfigure.azblob.AzureBlobConnectionDetails;
+import dev.objectstorage.autoconfigure.s3.S3ConnectionDetails;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;

@@ -2,8 +2,8 @@ package dev.objectstorage.autoconfigure.testcontainers;
 
 import java.util.Map;
 
-import dev.objectstorage.autoconfigure.AzureBlobConnectionDetails;
-import dev.objectstorage.autoconfigure.S3ConnectionDetails;
+import dev.objectstorage.autoconfigure.azblob.AzureBlobConnectionDetails;
+import dev.objectstorage.autoconfigure.s3.S3ConnectionDetails;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.azure.AzuriteContainer;
 import org.testcontainers.containers.Container;

@@ -1,5 +1,7 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.memory;
 
+import dev.objectstorage.autoconfigure.StorageBackendFactory;
+import dev.objectstorage.autoconfigure.StorageDefinition;
 import dev.objectstorage.memory.MemoryBackend;
 import dev.objectstorage.spi.StorageBackend;
 

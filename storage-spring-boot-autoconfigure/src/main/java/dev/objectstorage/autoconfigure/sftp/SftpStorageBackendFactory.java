@@ -1,9 +1,13 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.sftp;
 
 import java.nio.file.Path;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
+import dev.objectstorage.autoconfigure.BackendSettingsFailuresAccess;
+import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
+import dev.objectstorage.autoconfigure.StorageBackendFactory;
+import dev.objectstorage.autoconfigure.StorageDefinition;
 import dev.objectstorage.sftp.SftpBackend;
 import dev.objectstorage.sftp.SftpSettings;
 import dev.objectstorage.spi.StorageBackend;
@@ -42,9 +46,9 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 	}
 
 	SftpSettings settings(StorageDefinition storage) {
-		StorageInstanceProperties.Sftp sftp = storage.properties().getSftp();
-		String host = BackendSettingsFailures.require(storage, "sftp.host", sftp.getHost(), "host");
-		String username = BackendSettingsFailures.require(storage, "sftp.username", sftp.getUsername(), "user name");
+		SftpStorageProperties sftp = storage.bind("sftp", SftpStorageProperties.class);
+		String host = BackendSettingsFailuresAccess.require(storage, "sftp.host", sftp.getHost(), "host");
+		String username = BackendSettingsFailuresAccess.require(storage, "sftp.username", sftp.getUsername(), "user name");
 		if (blankToNull(sftp.getPassword()) == null && blankToNull(sftp.getPrivateKey()) == null
 				&& blankToNull(sftp.getPrivateKeyPath()) == null) {
 			throw new InvalidStorageConfigurationException(storage.property("sftp.password"),
@@ -54,7 +58,7 @@ class SftpStorageBackendFactory implements StorageBackendFactory {
 					null);
 		}
 		long readChunkSize = sftp.getReadChunkSize().toBytes();
-		return BackendSettingsFailures.build(storage, "sftp", () -> SftpSettings.builder()
+		return BackendSettingsFailuresAccess.build(storage, "sftp", () -> SftpSettings.builder()
 			.host(host)
 			.port(sftp.getPort())
 			.username(username)

@@ -1,8 +1,12 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.azblob;
 
 import java.util.List;
 
 import com.azure.storage.blob.BlobContainerClientBuilder;
+import dev.objectstorage.autoconfigure.BackendSettingsFailuresAccess;
+import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
+import dev.objectstorage.autoconfigure.StorageBackendFactory;
+import dev.objectstorage.autoconfigure.StorageDefinition;
 import dev.objectstorage.azblob.AzureBlobBackend;
 import dev.objectstorage.azblob.AzureBlobSettings;
 import dev.objectstorage.spi.StorageBackend;
@@ -57,14 +61,14 @@ class AzureBlobStorageBackendFactory implements StorageBackendFactory {
 	}
 
 	AzureBlobSettings settings(StorageDefinition storage) {
-		StorageInstanceProperties.Azblob azblob = storage.properties().getAzblob();
-		BackendSettingsFailures.require(storage, "azblob.container", azblob.getContainer(), "container");
+		AzureBlobStorageProperties azblob = storage.bind("azblob", AzureBlobStorageProperties.class);
+		BackendSettingsFailuresAccess.require(storage, "azblob.container", azblob.getContainer(), "container");
 		AzureBlobConnectionDetails connection = this.connectionDetails;
 		if (connection == null && blank(azblob.getConnectionString())) {
-			BackendSettingsFailures.require(storage, "azblob.account-name", azblob.getAccountName(),
+			BackendSettingsFailuresAccess.require(storage, "azblob.account-name", azblob.getAccountName(),
 					"account name (or connection string)");
 		}
-		return BackendSettingsFailures.build(storage, "azblob", () -> {
+		return BackendSettingsFailuresAccess.build(storage, "azblob", () -> {
 			AzureBlobSettings.Builder builder = AzureBlobSettings.builder()
 				.container(azblob.getContainer())
 				.prefix(azblob.getPrefix());

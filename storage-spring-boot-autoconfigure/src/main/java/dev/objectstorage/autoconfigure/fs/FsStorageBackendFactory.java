@@ -1,9 +1,13 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.fs;
 
 import java.nio.file.Path;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
+import dev.objectstorage.autoconfigure.BackendSettingsFailuresAccess;
+import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
+import dev.objectstorage.autoconfigure.StorageBackendFactory;
+import dev.objectstorage.autoconfigure.StorageDefinition;
 import dev.objectstorage.fs.FsBackend;
 import dev.objectstorage.fs.FsSettings;
 import dev.objectstorage.spi.StorageBackend;
@@ -22,7 +26,7 @@ class FsStorageBackendFactory implements StorageBackendFactory {
 
 	@Override
 	public StorageBackend create(StorageDefinition storage, DataBufferFactory bufferFactory) {
-		StorageInstanceProperties.Fs fs = storage.properties().getFs();
+		FsStorageProperties fs = storage.bind("fs", FsStorageProperties.class);
 		Path root = fs.getRoot();
 		if (root == null) {
 			throw new InvalidStorageConfigurationException(storage.property("fs.root"),
@@ -35,7 +39,7 @@ class FsStorageBackendFactory implements StorageBackendFactory {
 					"The buffer size " + fs.getBufferSize() + " is not between 1B and 2GB.",
 					"Set " + storage.property("fs.buffer-size") + " to a positive size such as 64KB.", null);
 		}
-		FsSettings settings = BackendSettingsFailures.build(storage, "fs", () -> FsSettings.builder()
+		FsSettings settings = BackendSettingsFailuresAccess.build(storage, "fs", () -> FsSettings.builder()
 			.root(root)
 			.createRoot(fs.isCreateRoot())
 			.fsync(fs.isFsync())

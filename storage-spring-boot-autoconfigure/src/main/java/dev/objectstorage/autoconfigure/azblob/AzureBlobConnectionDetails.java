@@ -1,4 +1,4 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.azblob;
 
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 

@@ -1,5 +1,9 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.webdav;
 
+
+import dev.objectstorage.autoconfigure.BackendSettingsFailuresAccess;
+import dev.objectstorage.autoconfigure.StorageBackendFactory;
+import dev.objectstorage.autoconfigure.StorageDefinition;
 import dev.objectstorage.spi.StorageBackend;
 import dev.objectstorage.webdav.WebDavBackend;
 import dev.objectstorage.webdav.WebDavSettings;
@@ -22,10 +26,10 @@ class WebDavStorageBackendFactory implements StorageBackendFactory {
 	}
 
 	WebDavSettings settings(StorageDefinition storage) {
-		StorageInstanceProperties.Webdav webdav = storage.properties().getWebdav();
+		WebDavStorageProperties webdav = storage.bind("webdav", WebDavStorageProperties.class);
 		String baseUrl = (webdav.getBaseUrl() != null) ? webdav.getBaseUrl().toString() : null;
-		BackendSettingsFailures.require(storage, "webdav.base-url", baseUrl, "base URL");
-		return BackendSettingsFailures.build(storage, "webdav", () -> WebDavSettings.builder(baseUrl)
+		BackendSettingsFailuresAccess.require(storage, "webdav.base-url", baseUrl, "base URL");
+		return BackendSettingsFailuresAccess.build(storage, "webdav", () -> WebDavSettings.builder(baseUrl)
 			.root(webdav.getRoot())
 			.credentials(blankToNull(webdav.getUsername()), blankToNull(webdav.getPassword()))
 			.maxConnections(webdav.getMaxConnections())

@@ -1,10 +1,14 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.s3;
 
 import java.net.URI;
 import java.util.List;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.StorageException;
+import dev.objectstorage.autoconfigure.BackendSettingsFailuresAccess;
+import dev.objectstorage.autoconfigure.InvalidStorageConfigurationException;
+import dev.objectstorage.autoconfigure.StorageBackendFactory;
+import dev.objectstorage.autoconfigure.StorageDefinition;
 import dev.objectstorage.s3.S3Backend;
 import dev.objectstorage.s3.S3Settings;
 import dev.objectstorage.spi.StorageBackend;
@@ -57,7 +61,7 @@ class S3StorageBackendFactory implements StorageBackendFactory {
 	}
 
 	S3Settings settings(StorageDefinition storage) {
-		StorageInstanceProperties.S3 s3 = storage.properties().getS3();
+		S3StorageProperties s3 = storage.bind("s3", S3StorageProperties.class);
 		if (s3.getBucket() == null || s3.getBucket().isBlank()) {
 			throw new InvalidStorageConfigurationException(storage.property("s3.bucket"),
 					"The bucket of s3 storage '" + storage.name() + "' is not set.",
@@ -76,7 +80,7 @@ class S3StorageBackendFactory implements StorageBackendFactory {
 							+ "https://s3.eu-west-1.amazonaws.com, or leave it unset for AWS S3.",
 					null);
 		}
-		return BackendSettingsFailures.build(storage, "s3", (setting, property) -> switch (setting) {
+		return BackendSettingsFailuresAccess.build(storage, "s3", (setting, property) -> switch (setting) {
 			case "partSize" -> "Set " + property + " to at least 5MB (S3's smallest part), for example 8MB.";
 			case "accessKeyId", "secretAccessKey" -> "Set both " + storage.property("s3.access-key-id") + " and "
 					+ storage.property("s3.secret-access-key") + ", or neither to use the AWS default credential chain.";
@@ -100,9 +104,9 @@ class S3StorageBackendFactory implements StorageBackendFactory {
 	/** Connection details from {@code storage.s3.*}. */
 	static final class PropertiesS3ConnectionDetails implements S3ConnectionDetails {
 
-		private final StorageInstanceProperties.S3 properties;
+		private final S3StorageProperties properties;
 
-		PropertiesS3ConnectionDetails(StorageInstanceProperties.S3 properties) {
+		PropertiesS3ConnectionDetails(S3StorageProperties properties) {
 			this.properties = properties;
 		}
 

@@ -1,4 +1,4 @@
-package dev.objectstorage.autoconfigure;
+package dev.objectstorage.autoconfigure.s3;
 
 import java.net.URI;
 
