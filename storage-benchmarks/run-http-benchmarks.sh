@@ -4,8 +4,9 @@
 # measured with wrk; writes $DOCS/benchmarks/http-result.json, which BenchmarkReport turns into the
 # "HTTP downloads" section of $DOCS/benchmarks.md (regenerated here when a JMH result is there).
 #
-#   storage-benchmarks/run-http-benchmarks.sh          # everything: about 15 minutes
-#   DURATION=2 WARMUP=1 REPEATS=1 SIZES=4096 CONNECTIONS=1 DOCS=/tmp/http storage-benchmarks/run-http-benchmarks.sh
+#   storage-benchmarks/run-http-benchmarks.sh          # everything: about 17 minutes
+#   DURATION=2 WARMUP=1 INITIAL_WARMUP=1 REPEATS=1 SIZES=4096 CONNECTIONS=1 DOCS=/tmp/http \
+#     storage-benchmarks/run-http-benchmarks.sh        # a check of the script: under a minute
 #
 # Servers (each started once, stopped at the end):
 #   nginx           Debian's nginx (apt-get install nginx), sendfile on, access log off
@@ -13,11 +14,13 @@
 #   sample-fs       the sample app, storage.type=fs on the same directory (zero-copy)
 #   sample-s3       the sample app, profile s3, against S3Proxy in a process of its own (streamed);
 #                   the files are uploaded through the app (PUT /files/...) first
-# Cases: file sizes $SIZES (4 KiB, 1 MiB, 64 MiB) × $CONNECTIONS (1, 32); per case and server a
-# $WARMUP s warm-up, then $REPEATS runs of $DURATION s, the servers taking turns run by run.
+# Cases: file sizes $SIZES (4 KiB, 1 MiB, 64 MiB) × $CONNECTIONS (1, 32). First every server gets
+# $INITIAL_WARMUP s per file at 4 connections (the JVMs' JIT); then per case and server a $WARMUP s
+# warm-up, then $REPEATS runs of $DURATION s, the servers taking turns run by run.
 # wrk uses one thread per connection, at most 2 (the machine's cores are shared with the server).
 #
-# Environment: DURATION (10), WARMUP (5), REPEATS (3), SIZES, CONNECTIONS, SERVERS (all four),
+# Environment: DURATION (10), WARMUP (5), INITIAL_WARMUP (10), REPEATS (3), SIZES, CONNECTIONS,
+# SERVERS (all four),
 # DOCS (docs), SKIP_BUILD=1 (use an earlier build's classes), MVN_ARGS (more Maven arguments).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +28,7 @@ ROOT="$PWD"
 DOCS="$(mkdir -p "${DOCS:-docs}/benchmarks" && cd "${DOCS:-docs}" && pwd)"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-5}"
+INITIAL_WARMUP="${INITIAL_WARMUP:-10}"
 REPEATS="${REPEATS:-3}"
 SIZES="${SIZES:-4096 1048576 67108864}"
 CONNECTIONS="${CONNECTIONS:-1 32}"
@@ -206,6 +210,12 @@ bench() { # server size connections seconds
 	local threads=$(($3 < 2 ? $3 : 2))
 	wrk -t"$threads" -c"$3" -d"$4s" --timeout 60s -s "$WORK/report.lua" "${BASE[$1]}/file-$2.bin" | tail -1
 }
+# the JVMs' JIT first: every file at 4 connections, on every server alike
+for server in $SERVERS; do
+	for size in $SIZES; do
+		bench "$server" "$size" 4 "$INITIAL_WARMUP" >/dev/null
+	done
+done
 for size in $SIZES; do
 	for conns in $CONNECTIONS; do
 		for server in $SERVERS; do
@@ -225,7 +235,8 @@ END="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "{"
 	echo "  \"start\": \"$START\", \"end\": \"$END\","
 	echo "  \"wrk\": \"$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)\", \"nginx\": \"$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')\","
-	echo "  \"warmup_seconds\": \"$WARMUP\", \"duration_seconds\": \"$DURATION\", \"repeats\": \"$REPEATS\","
+	echo "  \"warmup_seconds\": \"$WARMUP\", \"initial_warmup_seconds\": \"$INITIAL_WARMUP\","
+	echo "  \"duration_seconds\": \"$DURATION\", \"repeats\": \"$REPEATS\","
 	echo "  \"runs\": ["
 	sed '$!s/$/,/' "$RUNS" | sed 's/^/    /'
 	echo "  ]"

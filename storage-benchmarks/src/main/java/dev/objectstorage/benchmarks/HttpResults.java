@@ -110,7 +110,12 @@ final class HttpResults {
 		md.append("## HTTP downloads\n\n");
 		md.append("`GET` of one file, over and over, measured with wrk (").append(text("wrk"))
 			.append(") on 127.0.0.1 by `storage-benchmarks/run-http-benchmarks.sh`, from ").append(text("start"))
-			.append(" to ").append(text("end")).append(". Each case: ").append(text("warmup_seconds"))
+			.append(" to ").append(text("end")).append(". ");
+		if (this.root.has("initial_warmup_seconds")) {
+			md.append("First every server had ").append(text("initial_warmup_seconds"))
+				.append(" s per file at 4 connections (the JVMs' JIT). ");
+		}
+		md.append("Each case: ").append(text("warmup_seconds"))
 			.append(" s of warm-up, then ").append(text("repeats")).append(" runs of ").append(text("duration_seconds"))
 			.append(" s; wrk, the server and (for sample-s3) S3Proxy share the machine's cores.\n\n");
 		md.append("* `nginx`: ").append(text("nginx")).append(" with `sendfile on`, serving the directory.\n");
