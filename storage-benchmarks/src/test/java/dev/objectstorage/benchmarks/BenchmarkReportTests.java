@@ -37,10 +37,13 @@ class BenchmarkReportTests {
 				{ "start": "2026-11-30T05:00:00Z", "end": "2026-11-30T05:15:00Z", "wrk": "wrk 4.1.0",
 				  "nginx": "nginx/1.22.1", "warmup_seconds": "5", "duration_seconds": "10", "repeats": "2",
 				  "runs": [
-				    %s, %s, %s, %s
+				    %s, %s, %s, %s, %s, %s
 				  ] }
-				""".formatted(wrk("webflux-static", 1, 1000), wrk("webflux-static", 2, 1100), wrk("sample-fs", 1, 990),
-				wrk("sample-fs", 2, 1080)));
+				""".formatted(wrk("webflux-static", 4096, 1, 1000, 1000 * 4096),
+				wrk("webflux-static", 4096, 2, 1100, 1100 * 4096), wrk("sample-fs", 4096, 1, 990, 990 * 4096),
+				wrk("sample-fs", 4096, 2, 1080, 1080 * 4096),
+				// 1 MiB: from the bytes, in flight or not (10 MiB in 1 s against 16 MiB: 0.63, missed)
+				wrk("nginx", 1048576, 1, 15, 16L * 1048576), wrk("sample-fs", 1048576, 1, 0, 10L * 1048576)));
 		Path run = this.docs.resolve("benchmarks/run.properties");
 		Files.writeString(run, "start=2026-11-30T03:00:00Z\nend=2026-11-30T04:02:05Z\nservers=external\n");
 
@@ -67,7 +70,10 @@ class BenchmarkReportTests {
 		assertThat(md).contains("## HTTP downloads");
 		assertThat(md).containsPattern("HTTP GET /files 4 KiB, 1 conn\\.: sample app \\(fs\\) ≥ 0\\.95 × WebFlux static "
 				+ "resources \\| 0\\.99 ± 0\\.1\\d \\| ≥ 0\\.95 \\| met");
-		assertThat(md).contains("| 4 KiB | 1 | 1050 ± 71 req/s");
+		assertThat(md).contains("| 4 KiB | 1 | – | 1050 ± 71 req/s");
+		assertThat(md).containsPattern("HTTP GET /files 1 MiB, 1 conn\\.: sample app \\(fs\\) ≥ 0\\.8 × nginx \\(sendfile\\) "
+				+ "\\| 0\\.63 ± 0\\.00 \\| ≥ 0\\.80 \\| \\*\\*missed\\*\\*");
+		assertThat(md).contains("| 1 MiB | 1 | 16 ± 0 req/s · 16 MiB/s · p99 1.5 ms | – | 10 ± 0 req/s · 10 MiB/s · p99 – |");
 		assertThat(md).containsPattern("\\*\\*\\d+ of \\d+ targets are missed in this run\\*\\*");
 	}
 
@@ -82,11 +88,11 @@ class BenchmarkReportTests {
 				score, error);
 	}
 
-	private static String wrk(String server, int run, long requests) {
+	private static String wrk(String server, int size, int run, long requests, long bytes) {
 		return """
-				{"server":"%s","size":4096,"connections":1,"run":%d,"requests":%d,"duration_us":1000000,\
+				{"server":"%s","size":%d,"connections":1,"run":%d,"requests":%d,"duration_us":1000000,\
 				"bytes":%d,"errors":0,"latency_mean_us":900.0,"latency_p99_us":1500.0}"""
-			.formatted(server, run, requests, requests * 4096);
+			.formatted(server, size, run, requests, bytes);
 	}
 
 }
