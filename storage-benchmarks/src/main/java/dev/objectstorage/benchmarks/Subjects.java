@@ -6,10 +6,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +31,7 @@ import dev.objectstorage.azblob.AzureBlobSettings;
 import dev.objectstorage.azblob.AzuriteServer;
 import dev.objectstorage.fs.FsBackend;
 import dev.objectstorage.fs.FsSettings;
+import dev.objectstorage.layer.ConcurrencyLimitLayer;
 import dev.objectstorage.layer.MetricsLayer;
 import dev.objectstorage.layer.RetryLayer;
 import dev.objectstorage.layer.TimeoutLayer;
@@ -96,19 +101,23 @@ final class Subjects {
 	static Subject create(String name, Path directory) throws Exception {
 		return switch (name) {
 			case "fs-filechannel" -> new FileChannelSubject(directory);
+			case "fs-atomic" -> new AtomicFileSubject(directory);
 			case "fs-databufferutils" -> new DataBufferUtilsSubject(directory);
 			case "fs-library" -> new LibrarySubject(fs(directory), false, false);
 			case "fs-library-layered" -> new LibrarySubject(fs(directory), true, false);
+			case "fs-library-limited" -> new LibrarySubject(fs(directory), true, false, true);
 			case "fs-library-streams" -> new LibrarySubject(fs(directory), false, true);
 			case "fs-opendal" -> new OpenDalSubject(Operator.of("fs", Map.of("root", directory.toString())));
 			case "memory-arraycopy" -> new ArrayCopySubject();
 			case "memory-library" -> new LibrarySubject(new MemoryBackend(), false, false);
 			case "memory-library-layered" -> new LibrarySubject(new MemoryBackend(), true, false);
+			case "memory-library-limited" -> new LibrarySubject(new MemoryBackend(), true, false, true);
 			case "memory-library-streams" -> new LibrarySubject(new MemoryBackend(), false, true);
 			case "memory-opendal" -> new OpenDalSubject(Operator.of("memory", Map.of()));
 			case "s3-sdk" -> new SdkSubject(s3Settings());
 			case "s3-library" -> new LibrarySubject(new S3Backend(s3Settings()), false, false);
 			case "s3-library-layered" -> new LibrarySubject(new S3Backend(s3Settings()), true, false);
+			case "s3-library-limited" -> new LibrarySubject(new S3Backend(s3Settings()), true, false, true);
 			case "s3-library-streams" -> new LibrarySubject(new S3Backend(s3Settings()), false, true);
 			case "azblob-sdk" -> new AzureSdkSubject(azblobSettings());
 			case "azblob-library" -> new LibrarySubject(new AzureBlobBackend(azblobSettings()), false, false);
@@ -124,27 +133,79 @@ final class Subjects {
 		return new FsBackend(FsSettings.builder().root(directory).build());
 	}
 
-	/** The S3 server: S3Proxy, in this JVM, on 127.0.0.1; a fresh prefix per subject. */
+	/**
+	 * The S3 server: S3Proxy on 127.0.0.1, a process of its own at {@value BenchmarkServers#S3_ENDPOINT}
+	 * when that system property is set (run-benchmarks.sh starts it once per run), or else in this JVM;
+	 * a fresh prefix per subject.
+	 */
 	private static S3Settings s3Settings() {
-		return S3ProxyServer.get().settings("bench-" + System.nanoTime());
+		String endpoint = System.getProperty(BenchmarkServers.S3_ENDPOINT);
+		String prefix = "bench-" + System.nanoTime();
+		if (endpoint == null) {
+			return S3ProxyServer.get().settings(prefix);
+		}
+		return S3Settings.of(S3ProxyServer.BUCKET)
+			.withPrefix(prefix)
+			.withEndpoint(URI.create(endpoint))
+			.withRegion("us-east-1")
+			.withPathStyleAccess(true)
+			.withCredentials(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
 	}
 
 	/**
-	 * The Azure Blob server: Azurite (Node.js, in memory) on 127.0.0.1, installed on first use into
-	 * {@code target/azurite} of the working directory; a fresh prefix per subject.
+	 * The Azure Blob server: Azurite (Node.js, in memory) on 127.0.0.1, at
+	 * {@value BenchmarkServers#AZBLOB_ENDPOINT} when that system property is set, or else started by
+	 * this JVM (installed on first use into {@code target/azurite} of the working directory); a fresh
+	 * prefix per subject.
 	 */
 	private static AzureBlobSettings azblobSettings() {
-		return AzuriteServer.get().settings("bench-" + System.nanoTime());
+		String endpoint = System.getProperty(BenchmarkServers.AZBLOB_ENDPOINT);
+		String prefix = "bench-" + System.nanoTime();
+		if (endpoint == null) {
+			return AzuriteServer.get().settings(prefix);
+		}
+		return AzureBlobSettings.builder()
+			.endpoint(URI.create(endpoint))
+			.accountName(AzuriteServer.ACCOUNT_NAME)
+			.accountKey(AzuriteServer.ACCOUNT_KEY)
+			.container(AzuriteServer.CONTAINER)
+			.prefix(prefix)
+			.build();
 	}
 
-	/** The WebDAV server: Apache httpd with mod_dav_fs on 127.0.0.1; a fresh root per subject. */
+	/**
+	 * The WebDAV server: Apache httpd with mod_dav_fs on 127.0.0.1, at
+	 * {@value BenchmarkServers#WEBDAV_URL} when that system property is set, or else started by this
+	 * JVM; a fresh root per subject.
+	 */
 	private static WebDavSettings webdavSettings() {
-		return HttpdServer.get().settings("bench-" + System.nanoTime());
+		String url = System.getProperty(BenchmarkServers.WEBDAV_URL);
+		String root = "bench-" + System.nanoTime();
+		if (url == null) {
+			return HttpdServer.get().settings(root);
+		}
+		return WebDavSettings.builder(url).root(root).build();
 	}
 
-	/** The SFTP server: MINA SSHD, in this JVM, on 127.0.0.1; a fresh root directory per subject. */
-	private static SftpSettings sftpSettings() {
-		return EmbeddedSftpServer.get().settings("/bench-" + System.nanoTime());
+	/**
+	 * The SFTP server: MINA SSHD on 127.0.0.1, in the servers' process at port
+	 * {@value BenchmarkServers#SFTP_PORT} when that system property is set, or else in this JVM; a
+	 * fresh root directory per subject.
+	 */
+	private static SftpSettings sftpSettings() throws IOException {
+		String port = System.getProperty(BenchmarkServers.SFTP_PORT);
+		String root = "/bench-" + System.nanoTime();
+		if (port == null) {
+			return EmbeddedSftpServer.get().settings(root);
+		}
+		return SftpSettings.builder()
+			.host("127.0.0.1")
+			.port(Integer.parseInt(port))
+			.username(EmbeddedSftpServer.USERNAME)
+			.privateKey(Files.readString(Path.of(System.getProperty(BenchmarkServers.SFTP_PRIVATE_KEY))))
+			.knownHosts(Path.of(System.getProperty(BenchmarkServers.SFTP_KNOWN_HOSTS)))
+			.root(root)
+			.build();
 	}
 
 	/** The content as views of the array, {@link #CHUNK} bytes each: buffers already in memory. */
@@ -229,6 +290,85 @@ final class Subjects {
 		@Override
 		public long stat(String key) throws Exception {
 			return Files.size(this.directory.resolve(key));
+		}
+
+	}
+
+	/**
+	 * What the fs backend does, in plain Java, for the targets that compare it with the least it has
+	 * to do: write_once writes a temporary file in the same directory with a FileChannel and moves it
+	 * over the object atomically (no fsync: the backend's default does not force either); stat reads
+	 * the basic attributes and the user extended attribute the backend keeps its metadata in (the
+	 * object is stored with one); reads are those of {@code fs-filechannel}.
+	 */
+	static final class AtomicFileSubject implements Subject {
+
+		/** The attribute the fs backend keeps content type, user metadata and tag in. */
+		static final String ATTRIBUTE = "objectstorage";
+
+		private final Path directory;
+
+		private final FileChannelSubject reads;
+
+		private final ByteBuffer attribute = ByteBuffer.allocateDirect(64 * 1024);
+
+		AtomicFileSubject(Path directory) {
+			this.directory = directory;
+			this.reads = new FileChannelSubject(directory);
+		}
+
+		@Override
+		public void put(String key, byte[] content) throws Exception {
+			writeOnce(key, content);
+			UserDefinedFileAttributeView view = Files.getFileAttributeView(this.directory.resolve(key),
+					UserDefinedFileAttributeView.class);
+			if (view != null) {
+				try {
+					view.write(ATTRIBUTE, StandardCharsets.UTF_8.encode("tag=8f3a2c1d9e7b6a50\n"));
+				}
+				catch (IOException ex) {
+					// no user extended attributes here: the backend keeps none either
+				}
+			}
+		}
+
+		@Override
+		public long readFull(String key, byte[] sink) throws Exception {
+			return this.reads.readFull(key, sink);
+		}
+
+		@Override
+		public long readRange(String key, long offset, int length, byte[] sink) throws Exception {
+			return this.reads.readRange(key, offset, length, sink);
+		}
+
+		@Override
+		public void writeOnce(String key, byte[] content) throws Exception {
+			Path file = this.directory.resolve(key);
+			Path parent = file.getParent();
+			Files.createDirectories(parent);
+			Path temp = Files.createTempFile(parent, ".bench-", ".tmp");
+			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+				ByteBuffer buffer = ByteBuffer.wrap(content);
+				while (buffer.hasRemaining()) {
+					channel.write(buffer);
+				}
+			}
+			Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+
+		@Override
+		public long stat(String key) throws Exception {
+			Path file = this.directory.resolve(key);
+			BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+			UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+			try {
+				view.read(ATTRIBUTE, this.attribute.clear());
+			}
+			catch (IOException ex) {
+				// no such attribute: the backend reads and finds none as well
+			}
+			return attributes.size();
 		}
 
 	}
@@ -322,19 +462,32 @@ final class Subjects {
 
 	}
 
-	/** This library, plain or with the default layers, through the reactive API or the streams. */
+	/**
+	 * This library, plain or with the default layers (and the concurrency limit), through the
+	 * reactive API or the streams.
+	 */
 	static final class LibrarySubject implements Subject {
+
+		/** The limit of the {@code *-library-limited} subjects. */
+		static final int CONCURRENCY_LIMIT = 64;
 
 		private final ObjectStorage storage;
 
 		private final boolean streams;
 
 		LibrarySubject(StorageBackend backend, boolean layered, boolean streams) {
+			this(backend, layered, streams, false);
+		}
+
+		LibrarySubject(StorageBackend backend, boolean layered, boolean streams, boolean limited) {
 			ObjectStorage.Builder builder = ObjectStorage.builder().name("bench").backend(backend);
 			if (layered) {
 				builder.layer(new MetricsLayer())
 					.layer(new RetryLayer(RetryLayer.RetrySettings.defaults()))
 					.layer(new TimeoutLayer(TimeoutLayer.TimeoutSettings.defaults()));
+			}
+			if (limited) {
+				builder.layer(new ConcurrencyLimitLayer(CONCURRENCY_LIMIT));
 			}
 			this.storage = builder.build();
 			this.streams = streams;

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Runs every benchmark case with every subject once, tiny and in this JVM, so that the benchmark
  * module cannot rot: each subject must set up (storing its object: a write), run its case, and
  * produce a result. No timing is asserted (timings come from the real runs, see
- * run-benchmarks.sh). The servers start once for the whole run: S3Proxy and MINA SSHD in this JVM,
+ * run-benchmarks.sh). Without the system properties of {@link BenchmarkServers}, the servers start
+ * once for the whole run from this JVM: S3Proxy and MINA SSHD in this JVM,
  * Azurite (installed into {@code target/azurite} on first use, which needs Node.js and npm) and
  * Apache httpd as processes.
  */
@@ -34,7 +35,8 @@ class BenchmarkSmokeTests {
 		// it need not have the machine to itself
 		System.setProperty("jmh.ignoreLock", "true");
 		Options options = new OptionsBuilder()
-			.include(StorageBenchmarks.class.getName())
+			.include(StorageBenchmarks.class.getName() + "\\.")
+			.include(NetworkStorageBenchmarks.class.getName() + "\\.")
 			.param("size", "4096")
 			.forks(0)
 			.warmupIterations(0)
@@ -43,8 +45,9 @@ class BenchmarkSmokeTests {
 			.shouldFailOnError(true)
 			.build();
 		Collection<RunResult> results = new Runner(options).run();
-		// read_full and write_once: 21 subjects at one size (with azblob, webdav and sftp); read_range: 15; stat: 11
-		assertThat(results).hasSize(21 + 21 + 15 + 11);
+		// local: read_full and write_once 14 subjects at one size, read_range 11, stat 9; network:
+		// read_full and write_once 11 (with azblob, webdav and sftp), read_range 4, stat 3
+		assertThat(results).hasSize(14 + 14 + 11 + 9 + 11 + 11 + 4 + 3);
 		for (RunResult result : results) {
 			assertThat(result.getPrimaryResult().getSampleCount()).as(result.getParams().toString()).isPositive();
 		}
