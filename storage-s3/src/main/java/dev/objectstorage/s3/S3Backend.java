@@ -1,13 +1,10 @@
 package dev.objectstorage.s3;
 
-import dev.objectstorage.spi.Etags;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.Objects;
-import java.util.function.Supplier;
+import java.util.Optional;
 
 import dev.objectstorage.Capabilities;
 import dev.objectstorage.ErrorKind;
@@ -19,37 +16,17 @@ import dev.objectstorage.Operation;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
-import dev.objectstorage.spi.ContentRange;
-import dev.objectstorage.spi.Contents;
+import dev.objectstorage.spi.Etags;
 import dev.objectstorage.spi.StorageBackend;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.async.ResponsePublisher;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.Delete;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
@@ -58,7 +35,7 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * <ul>
  * <li>Reads stream the response body: each {@link ByteBuffer} the SDK delivers is wrapped as a
  * {@link DataBuffer}, not copied; ranges and conditions become {@code Range}, {@code If-Match} and
- * {@code If-None-Match} headers.</li>
+ * {@code If-None-Match} headers (see {@link S3Reader}).</li>
  * <li>Writes below the part size are one {@code PutObject}; larger ones a multipart upload with a
  * bounded number of parts in flight, aborted when the write fails or is cancelled (see {@link S3Writer}).
  * Checksums follow {@link S3Settings#checksums()}.</li>
@@ -72,7 +49,7 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * off up front.</li>
  * <li>Listings page lazily with {@code ListObjectsV2}; {@code deleteAll} uses {@code DeleteObjects}
  * in batches of 1000; copy is server-side; rename is copy then delete; presigned URLs come from the
- * SDK's {@link S3Presigner}.</li>
+ * SDK's {@link S3Presigner} (see {@link S3Operations}).</li>
  * </ul>
  * Objects live under {@link S3Settings#prefix()} in the bucket; keys ending in {@code /}
  * (directory markers made by consoles) are not objects here and are not listed.
@@ -88,8 +65,6 @@ public class S3Backend implements StorageBackend {
 		.writeWithIfMatch(false)
 		.build();
 
-	static final int DELETE_BATCH = 1000;
-
 	private final S3Settings settings;
 
 	private final S3AsyncClient client;
@@ -101,6 +76,10 @@ public class S3Backend implements StorageBackend {
 	private final DataBufferFactory bufferFactory;
 
 	private final S3Writer writer;
+
+	private final S3Reader reader;
+
+	private final S3Operations operations;
 
 	/** Whether the server honours conditional writes, found out once ({@code AUTO}); errors are not kept. */
 	private final Mono<S3ConditionalWriteProbe.Result> conditionalWrites;
@@ -137,8 +116,10 @@ public class S3Backend implements StorageBackend {
 		this.bufferFactory = Objects.requireNonNull(bufferFactory, "bufferFactory");
 		this.ownsClient = closeClient;
 		this.client = Objects.requireNonNull(client, "client");
-		this.presigner = createPresigner(settings);
+		this.presigner = S3Clients.createPresigner(settings);
 		this.writer = new S3Writer(this.client, settings);
+		this.reader = new S3Reader(this.client, settings, bufferFactory, this::stat);
+		this.operations = new S3Operations(this.client, settings, this.writer, this.presigner);
 		S3ConditionalWriteProbe probe = new S3ConditionalWriteProbe(this.client, settings, this.writer);
 		this.conditionalWrites = Mono.defer(probe::run).cacheInvalidateIf((result) -> false);
 	}
@@ -160,63 +141,7 @@ public class S3Backend implements StorageBackend {
 	 * @return the builder
 	 */
 	public static S3AsyncClientBuilder clientBuilder(S3Settings settings) {
-		S3AsyncClientBuilder builder = S3AsyncClient.builder()
-			.httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(settings.maxConnections()))
-			.credentialsProvider(credentials(settings))
-			.region(region(settings))
-			.forcePathStyle(settings.pathStyleAccess())
-			.requestChecksumCalculation(requestChecksums(settings))
-			.responseChecksumValidation(responseChecksums(settings))
-			.overrideConfiguration((c) -> c.retryStrategy((r) -> r.maxAttempts(settings.sdkMaxAttempts())));
-		if (settings.endpoint() != null) {
-			builder.endpointOverride(settings.endpoint());
-		}
-		return builder;
-	}
-
-	private static RequestChecksumCalculation requestChecksums(S3Settings settings) {
-		return (settings.checksums() == S3Settings.Checksums.WHEN_REQUIRED) ? RequestChecksumCalculation.WHEN_REQUIRED
-				: RequestChecksumCalculation.WHEN_SUPPORTED;
-	}
-
-	private static ResponseChecksumValidation responseChecksums(S3Settings settings) {
-		return (settings.checksums() == S3Settings.Checksums.WHEN_REQUIRED) ? ResponseChecksumValidation.WHEN_REQUIRED
-				: ResponseChecksumValidation.WHEN_SUPPORTED;
-	}
-
-	private static S3Presigner createPresigner(S3Settings settings) {
-		S3Presigner.Builder builder = S3Presigner.builder()
-			.credentialsProvider(credentials(settings))
-			.region(region(settings))
-			.serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyleAccess()).build());
-		if (settings.endpoint() != null) {
-			builder.endpointOverride(settings.endpoint());
-		}
-		return builder.build();
-	}
-
-	private static AwsCredentialsProvider credentials(S3Settings settings) {
-		if (settings.accessKeyId() != null && settings.secretAccessKey() != null) {
-			return StaticCredentialsProvider
-				.create(AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey()));
-		}
-		return DefaultCredentialsProvider.builder().build();
-	}
-
-	private static Region region(S3Settings settings) {
-		if (settings.region() != null) {
-			return Region.of(settings.region());
-		}
-		try {
-			return new DefaultAwsRegionProviderChain().getRegion();
-		}
-		catch (RuntimeException ex) {
-			if (settings.endpoint() != null) {
-				return Region.US_EAST_1; // S3-compatible services mostly ignore the region
-			}
-			throw new StorageException(ErrorKind.CONFIG_INVALID,
-					"No region is set for the S3 storage and none is found in the environment: set the region", ex);
-		}
+		return S3Clients.clientBuilder(settings);
 	}
 
 	/**
@@ -265,67 +190,7 @@ public class S3Backend implements StorageBackend {
 
 	@Override
 	public Mono<ObjectContent> open(String path, ReadOptions options) {
-		GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(this.settings.bucket()).key(key(path));
-		if (options.hasRange()) {
-			long end = (options.length() < 0) ? -1 : options.offset() + options.length() - 1;
-			request.range("bytes=" + options.offset() + "-" + ((end >= 0) ? end : ""));
-		}
-		if (options.ifMatch() != null) {
-			request.ifMatch(Etags.quote(options.ifMatch()));
-		}
-		if (options.ifNoneMatch() != null) {
-			request.ifNoneMatch(Etags.quote(options.ifNoneMatch()));
-		}
-		GetObjectRequest get = request.build();
-		return Mono
-			.fromFuture(() -> this.client.getObject(get, AsyncResponseTransformer.<GetObjectResponse>toPublisher()),
-					false)
-			.map((ResponsePublisher<GetObjectResponse> body) -> content(path, options, body))
-			.onErrorResume((ex) -> options.hasRange() && S3Errors.isStatus(ex, 416), (ex) -> emptyIfEmpty(path, ex))
-			.onErrorMap((ex) -> S3Errors.map(ex, Operation.READ, path))
-			.doOnDiscard(ObjectContent.class, ObjectContent::release);
-	}
-
-	/** The content of a GET's answer, with the metadata of the version it serves, checked. */
-	private ObjectContent content(String path, ReadOptions options, ResponsePublisher<GetObjectResponse> publisher) {
-		GetObjectResponse response = publisher.response();
-		Flux<DataBuffer> body = Flux.from(publisher)
-			.map(this.bufferFactory::wrap)
-			.onErrorMap((ex) -> S3Errors.map(ex, Operation.READ, path))
-			.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
-		ContentRange served = ContentRange.parse(response.contentRange());
-		Long contentLength = response.contentLength();
-		long size = (served != null) ? served.size()
-				: (response.contentRange() != null) ? ContentRange.totalSize(response.contentRange())
-						: (contentLength != null) ? contentLength : -1;
-		if (size < 0) {
-			Contents.cancel(body);
-			throw new StorageException(ErrorKind.UNEXPECTED, "The server answered a GET without the object's size",
-					Operation.READ, path, null, false, null);
-		}
-		ObjectMetadata metadata = ObjectMetadata.builder(path, size, Etags.quote(response.eTag()))
-			.lastModified(response.lastModified())
-			.contentType(response.contentType())
-			.userMetadata(response.metadata())
-			.cacheControl(response.cacheControl())
-			.contentDisposition(response.contentDisposition())
-			.version(response.versionId())
-			.build();
-		if (size == 0) {
-			// nothing to read; some servers (s3rver) answer a range of an empty object with a Content-Length
-			// of 1 and no body, which would never end
-			Contents.cancel(body);
-			body = Flux.empty();
-		}
-		// a partial answer with the whole object (s3rver's to 'bytes=0-0') is a whole answer: cut it as one
-		boolean partial = served != null && !(served.start() == 0 && served.length() == served.size());
-		return Contents.answered(path, options, metadata, partial, partial ? served.start() : 0,
-				partial ? served.length() : size, body);
-	}
-
-	/** S3 answers 416 to any range of an empty object, where this library returns no bytes. */
-	private Mono<ObjectContent> emptyIfEmpty(String path, Throwable rangeError) {
-		return stat(path).flatMap((meta) -> (meta.size() == 0) ? Mono.just(Contents.empty(meta, 0)) : Mono.error(rangeError));
+		return this.reader.open(path, options);
 	}
 
 	// ---------------------------------------------------------------- write
@@ -387,113 +252,55 @@ public class S3Backend implements StorageBackend {
 	/** {@code HeadBucket}: the bucket exists and the credentials are accepted. */
 	@Override
 	public Mono<Void> check() {
-		String bucket = this.settings.bucket();
-		return Mono.fromFuture(() -> this.client.headBucket((b) -> b.bucket(bucket))).then().onErrorMap((ex) -> {
-			StorageException mapped = S3Errors.map(ex, Operation.STAT, null);
-			if (mapped.kind() == ErrorKind.NOT_FOUND || mapped.kind() == ErrorKind.CONFIG_INVALID
-					&& S3Errors.isStatus(ex, 404)) {
-				return new StorageException(ErrorKind.CONFIG_INVALID, "The bucket '" + bucket + "' does not exist"
-						+ ((this.settings.endpoint() != null) ? " at " + this.settings.endpoint() : ""),
-						Operation.STAT, null, null, false, ex);
-			}
-			return mapped;
-		});
+		return this.operations.check();
 	}
 
 	@Override
 	public Mono<ObjectMetadata> stat(String path) {
-		return Mono.fromFuture(() -> this.client.headObject((b) -> b.bucket(this.settings.bucket()).key(key(path))))
-			.map((head) -> metadata(path, head))
-			.onErrorMap((ex) -> S3Errors.map(ex, Operation.STAT, path));
-	}
-
-	static ObjectMetadata metadata(String path, HeadObjectResponse head) {
-		return ObjectMetadata
-			.builder(path, (head.contentLength() != null) ? head.contentLength() : 0, Etags.quote(head.eTag()))
-			.lastModified(head.lastModified())
-			.contentType(head.contentType())
-			.userMetadata(head.metadata())
-			.cacheControl(head.cacheControl())
-			.contentDisposition(head.contentDisposition())
-			.version(head.versionId())
-			.build();
+		return this.operations.stat(path);
 	}
 
 	@Override
 	public Mono<Void> delete(String path) {
-		return Mono.fromFuture(() -> this.client.deleteObject((b) -> b.bucket(this.settings.bucket()).key(key(path))))
-			.then()
-			.onErrorMap((ex) -> S3Errors.map(ex, Operation.DELETE, path));
+		return this.operations.delete(path);
 	}
 
 	@Override
 	public Mono<Void> deleteAll(Flux<String> paths) {
-		return paths.buffer(DELETE_BATCH).concatMap(this::deleteBatch).then();
-	}
-
-	private Mono<Void> deleteBatch(List<String> paths) {
-		List<ObjectIdentifier> keys = paths.stream().map((p) -> ObjectIdentifier.builder().key(key(p)).build()).toList();
-		return Mono
-			.fromFuture(() -> this.client.deleteObjects((b) -> b.bucket(this.settings.bucket())
-				.delete(Delete.builder().objects(keys).quiet(true).build())))
-			.flatMap((DeleteObjectsResponse response) -> {
-				if (response.hasErrors() && !response.errors().isEmpty()) {
-					var first = response.errors().get(0);
-					return Mono.error(new StorageException(ErrorKind.UNEXPECTED,
-							response.errors().size() + " of " + paths.size() + " deletions failed, the first for "
-									+ first.key() + ": " + first.code() + " " + first.message()));
-				}
-				return Mono.<Void>empty();
-			})
-			.onErrorMap((ex) -> S3Errors.map(ex, Operation.DELETE_ALL, paths.get(0)));
+		return this.operations.deleteAll(paths);
 	}
 
 	// ---------------------------------------------------------------- list
 
 	@Override
 	public Flux<ObjectEntry> list(String prefix, ListOptions options) {
-		return S3Lister.list(this.client, this.settings, prefix, options)
-			.onErrorMap((ex) -> S3Errors.map(ex, Operation.LIST, prefix));
+		return this.operations.list(prefix, options);
 	}
 
 	// ---------------------------------------------------------------- copy, rename
 
 	@Override
 	public Mono<Void> copy(String source, String target) {
-		return this.writer.copy(key(source), key(target))
-			.onErrorMap((ex) -> S3Errors.map(ex, Operation.COPY, source));
+		return this.operations.copy(source, target);
 	}
 
 	@Override
 	public Mono<Void> rename(String source, String target) {
-		return this.writer.copy(key(source), key(target))
-			.then(Mono.defer(() -> Mono.fromFuture(
-					() -> this.client.deleteObject((b) -> b.bucket(this.settings.bucket()).key(key(source))))))
-			.then()
-			.onErrorMap((ex) -> S3Errors.map(ex, Operation.RENAME, source));
+		return this.operations.rename(source, target);
 	}
 
 	// ---------------------------------------------------------------- presign
 
 	@Override
 	public Mono<URI> presignRead(String path, Duration expiresIn) {
-		return presign(path, () -> this.presigner
-			.presignGetObject((b) -> b.signatureDuration(expiresIn)
-				.getObjectRequest((r) -> r.bucket(this.settings.bucket()).key(key(path))))
-			.url(), Operation.PRESIGN_READ);
+		return this.operations.presignRead(path, expiresIn);
 	}
 
 	@Override
 	public Mono<URI> presignWrite(String path, Duration expiresIn) {
-		return presign(path, () -> this.presigner
-			.presignPutObject((b) -> b.signatureDuration(expiresIn)
-				.putObjectRequest((r) -> r.bucket(this.settings.bucket()).key(key(path))))
-			.url(), Operation.PRESIGN_WRITE);
+		return this.operations.presignWrite(path, expiresIn);
 	}
 
-	private Mono<URI> presign(String path, Supplier<java.net.URL> url, Operation operation) {
-		return Mono.fromCallable(() -> url.get().toURI()).onErrorMap((ex) -> S3Errors.map(ex, operation, path));
-	}
 
 	@Override
 	public void close() {
