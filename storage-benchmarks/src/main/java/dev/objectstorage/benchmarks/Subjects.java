@@ -144,12 +144,14 @@ final class Subjects {
 		if (endpoint == null) {
 			return S3ProxyServer.get().settings(prefix);
 		}
-		return S3Settings.of(S3ProxyServer.BUCKET)
-			.withPrefix(prefix)
-			.withEndpoint(URI.create(endpoint))
-			.withRegion("us-east-1")
-			.withPathStyleAccess(true)
-			.withCredentials(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
+		return S3Settings.builder()
+			.bucket(S3ProxyServer.BUCKET)
+			.prefix(prefix)
+			.endpoint(URI.create(endpoint))
+			.region("us-east-1")
+			.pathStyleAccess(true)
+			.credentials(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)
+			.build();
 	}
 
 	/**
