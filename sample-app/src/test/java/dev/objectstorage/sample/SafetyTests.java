@@ -128,6 +128,68 @@ class SafetyTests {
 	}
 
 	@Test
+	void aConnectionServesTheNextRequestAfterARefusedUpload() throws Exception {
+		// the refusal is answered before the body is sent (as a busy client may well do): the body that
+		// follows must not keep the connection from reading the next request (before, it waited until
+		// the header timeout closed it, and the client saw a reset)
+		for (String header : List.of("Origin: http://evil.example", "Origin: null")) {
+			try (java.net.Socket socket = new java.net.Socket("127.0.0.1", this.port)) {
+				socket.setSoTimeout(5_000);
+				java.io.OutputStream out = socket.getOutputStream();
+				java.io.InputStream in = socket.getInputStream();
+				String hostHeader = "Host: 127.0.0.1:" + this.port + "\r\n";
+				out.write(("PUT /files/refused.txt HTTP/1.1\r\n" + hostHeader + header
+						+ "\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+				out.flush();
+				assertThat(readResponse(in)).as(header).startsWith("HTTP/1.1 403");
+				out.write("hello".getBytes(StandardCharsets.US_ASCII));
+				out.write(("GET /files HTTP/1.1\r\n" + hostHeader + "\r\n").getBytes(StandardCharsets.US_ASCII));
+				out.flush();
+				assertThat(readResponse(in)).as("the next request on the connection").startsWith("HTTP/1.1 200");
+			}
+		}
+		assertThat(root.resolve("refused.txt")).doesNotExist();
+	}
+
+	/** Reads one response (status line, headers, a body of Content-Length or chunked) and returns its status line. */
+	private static String readResponse(java.io.InputStream in) throws java.io.IOException {
+		String status = readLine(in);
+		long length = 0;
+		boolean chunked = false;
+		for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+			String lower = line.toLowerCase(java.util.Locale.ROOT);
+			if (lower.startsWith("content-length:")) {
+				length = Long.parseLong(line.substring(15).trim());
+			}
+			chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+		}
+		if (chunked) {
+			for (long size = Long.parseLong(readLine(in).trim(), 16); size > 0; size = Long.parseLong(readLine(in).trim(), 16)) {
+				in.readNBytes((int) size);
+				readLine(in);
+			}
+			readLine(in);
+		}
+		else {
+			in.readNBytes((int) length);
+		}
+		return status;
+	}
+
+	private static String readLine(java.io.InputStream in) throws java.io.IOException {
+		StringBuilder line = new StringBuilder();
+		for (int c = in.read(); c != '\n'; c = in.read()) {
+			if (c < 0) {
+				throw new java.io.EOFException("connection closed after: " + line);
+			}
+			if (c != '\r') {
+				line.append((char) c);
+			}
+		}
+		return line.toString();
+	}
+
+	@Test
 	void requestsForAnotherHostAreMisdirected() {
 		this.client.get().uri("/files").header(HttpHeaders.HOST, "evil.example").exchange()
 			.expectStatus().isEqualTo(HttpStatus.MISDIRECTED_REQUEST)
