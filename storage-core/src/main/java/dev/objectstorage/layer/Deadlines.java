@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 /**
  * Deadlines checked by one periodic task, instead of one timer per deadline. Reactor's
@@ -76,7 +78,13 @@ final class Deadlines {
 				this.active.remove(deadline);
 				Runnable action = deadline.onExpiry;
 				if (action != null) {
-					action.run();
+					try {
+						action.run();
+					}
+					catch (RuntimeException ex) {
+						// one watcher's failure must not stop the ticker that watches every other deadline
+						Operators.onErrorDropped(ex, Context.empty());
+					}
 				}
 			}
 		}

@@ -69,7 +69,8 @@ final class Watchdog<T> implements CoreSubscriber<T>, Subscription, Runnable {
 
 	private Deadlines.@Nullable Deadline deadline;
 
-	private @Nullable Subscription upstream;
+	/** Volatile: the expiry reads it on the ticker's thread, and may come before the subscription. */
+	private volatile @Nullable Subscription upstream;
 
 	/** {@link #RUNNING} until the first of: upstream's end, the expiry, a cancel; a single result's value. */
 	private volatile int state;
@@ -187,6 +188,10 @@ final class Watchdog<T> implements CoreSubscriber<T>, Subscription, Runnable {
 	/** The deadline passed: cancel upstream, fail downstream (after a value on its way, if any). */
 	@Override
 	public void run() {
+		if (this.upstream == null) {
+			// not subscribed yet: onSubscribe sees the expired deadline and ends the watch itself
+			return;
+		}
 		if (STATE.compareAndSet(this, RUNNING, ENDED)) {
 			this.upstream.cancel();
 			Throwable error = this.timeout.get();

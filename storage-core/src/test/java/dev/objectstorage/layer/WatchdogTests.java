@@ -114,6 +114,18 @@ class WatchdogTests {
 	}
 
 	@Test
+	void aDeadlineThatPassesBeforeTheSubscriptionEndsItWhenItComes() {
+		Deadlines.Deadline deadline = this.deadlines.start(Duration.ofDays(1).toNanos());
+		Recorder<String> reader = new Recorder<>();
+		Watchdog<String> watchdog = stream(reader, deadline);
+		expire(deadline); // the ticker runs the watchdog before its upstream has subscribed
+		TestPublisher<String> body = TestPublisher.create();
+		body.flux().subscribe(watchdog);
+		assertThat(reader.signals).containsExactly("error timeout");
+		body.assertCancelled();
+	}
+
+	@Test
 	void hooksHearTheEndOnceWhicheverWayItComes() {
 		for (SignalType end : List.of(SignalType.ON_COMPLETE, SignalType.ON_ERROR, SignalType.CANCEL)) {
 			List<String> heard = new ArrayList<>();
