@@ -134,7 +134,7 @@ class SafetyTests {
 		// the header timeout closed it, and the client saw a reset)
 		for (String header : List.of("Origin: http://evil.example", "Origin: null")) {
 			try (java.net.Socket socket = new java.net.Socket("127.0.0.1", this.port)) {
-				socket.setSoTimeout(5_000);
+				socket.setSoTimeout(30_000); // generous: a busy machine answers late, a stalled connection still fails
 				java.io.OutputStream out = socket.getOutputStream();
 				java.io.InputStream in = socket.getInputStream();
 				String hostHeader = "Host: 127.0.0.1:" + this.port + "\r\n";
