@@ -2,6 +2,7 @@ package dev.objectstorage;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -178,6 +179,15 @@ final class PublisherOutputStream extends StorageOutputStream {
 		java.util.Objects.checkFromIndexSize(off, len, b.length);
 		ensureOpen();
 		while (len > 0) {
+			if (this.chunk == null && len >= CHUNK_SIZE) {
+				// a whole buffer's worth: Arrays.copyOfRange allocates without zeroing (the JIT sees the copy
+				// fill the array), where allocating a buffer and writing into it touches the memory twice
+				this.chunk = this.factory.wrap(Arrays.copyOfRange(b, off, off + CHUNK_SIZE));
+				off += CHUNK_SIZE;
+				len -= CHUNK_SIZE;
+				emit();
+				continue;
+			}
 			DataBuffer current = chunk(len);
 			int n = Math.min(len, CHUNK_SIZE - current.readableByteCount());
 			current.write(b, off, n);

@@ -140,16 +140,34 @@ public class MemoryBackend implements StorageBackend {
 	/** Copies a buffer's bytes out (the one copy a write makes) and releases it. */
 	private static void append(List<byte[]> chunks, DataBuffer buffer) {
 		try {
-			int n = buffer.readableByteCount();
-			if (n > 0) {
-				byte[] bytes = new byte[n];
-				buffer.read(bytes);
-				chunks.add(bytes);
+			if (buffer.readableByteCount() > 0) {
+				try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
+					while (it.hasNext()) {
+						chunks.add(copy(it.next()));
+					}
+				}
 			}
 		}
 		finally {
 			DataBufferUtils.release(buffer);
 		}
+	}
+
+	/**
+	 * A copy of a buffer's bytes. A heap buffer is copied with {@code Arrays.copyOfRange}, which the
+	 * JIT compiles to one allocation whose zeroing it skips (the copy fills the array at once); a
+	 * {@code new byte[n]} and a separate copy write the memory twice, which halves the speed of large
+	 * writes.
+	 */
+	private static byte[] copy(ByteBuffer bytes) {
+		int n = bytes.remaining();
+		if (bytes.hasArray()) {
+			int from = bytes.arrayOffset() + bytes.position();
+			return Arrays.copyOfRange(bytes.array(), from, from + n);
+		}
+		byte[] copy = new byte[n];
+		bytes.get(copy);
+		return copy;
 	}
 
 	private ObjectMetadata store(String path, List<byte[]> chunks, WriteOptions options) {
