@@ -231,6 +231,17 @@ class FsBackendTests {
 	}
 
 	@Test
+	void aWriteNeverReplacesAnEmptyDirectory() throws IOException {
+		Files.createDirectories(this.root.resolve("empty"));
+		assertThat(error(() -> this.storage.write("empty", "y".getBytes()).block(TIMEOUT)).kind())
+			.isEqualTo(ErrorKind.ALREADY_EXISTS);
+		assertThat(this.root.resolve("empty")).isDirectory();
+		try (var files = Files.list(this.root)) {
+			assertThat(files.map((file) -> file.getFileName().toString())).containsExactly("empty");
+		}
+	}
+
+	@Test
 	void rootThatIsAFileIsAConfigurationError() throws IOException {
 		Path file = Files.writeString(this.temp.resolve("file"), "x");
 		assertThat(catchThrowableOfType(StorageException.class,
