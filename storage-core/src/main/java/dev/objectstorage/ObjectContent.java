@@ -75,6 +75,9 @@ public interface ObjectContent {
 	 * opened: an overwrite after {@code open} does not change what is sent. The content closes the
 	 * file when the returned {@code Mono} ends, whichever way. Counts as consuming the content.
 	 * @param sender sends the region and reports what it sent
+	 * A failure of the sender (the receiving side's: a client that went away) comes back as the
+	 * sender's own error, not as a {@link StorageException}, and the metrics count that read as
+	 * cancelled, as they count a body whose subscriber cancels.
 	 * @return completes when the sender's {@code Mono} completes; an error of kind
 	 * {@link ErrorKind#UNSUPPORTED} where the content is no file (nothing is consumed then)
 	 */

@@ -80,8 +80,11 @@ final class StorageReader {
 
 		@Override
 		protected Mono<Void> transfer(FileSender sender) {
-			return this.delegate.transferTo(sender)
-				.onErrorMap((ex) -> StorageReader.this.errors.map(ex, Operation.READ, this.path));
+			// the sender's own failure (the client went away) goes back as it is: it is no storage error
+			return this.delegate.transferTo(Contents.marked(sender)).onErrorMap((ex) -> {
+				Throwable senders = Contents.senderFailure(ex);
+				return (senders != null) ? senders : StorageReader.this.errors.map(ex, Operation.READ, this.path);
+			});
 		}
 
 	}

@@ -1,10 +1,13 @@
 package dev.objectstorage.sample;
 
 import dev.objectstorage.ObjectContent;
+import java.nio.channels.ClosedChannelException;
+
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.ssl.SslHandler;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerResponse;
 
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -39,6 +42,9 @@ final class ZeroCopy {
 			region.retain();
 			return response.setComplete() // commits status and headers
 				.then(Mono.defer(() -> netty.sendObject(region).then()))
+				// a client that went away: say so in the words WebFlux knows (it logs that at DEBUG, where a
+				// bare ClosedChannelException would be an ERROR with a stack trace)
+				.onErrorMap(ClosedChannelException.class, AbortedException::new)
 				.doFinally((signal) -> {
 					sent.accept(region.transferred());
 					region.release();

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
@@ -27,6 +28,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
@@ -40,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code ETag}, {@code Content-Length} and body belong to one version while the file is overwritten.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sample.max-upload-size=64MB")
+@ExtendWith(OutputCaptureExtension.class)
 class DownloadIntegrityTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -123,12 +127,14 @@ class DownloadIntegrityTests {
 	}
 
 	@Test
-	void aClientThatGoesAwayMidwayIsCountedForWhatWasSent() throws Exception {
+	void aClientThatGoesAwayMidwayIsCountedForWhatWasSent(CapturedOutput output) throws Exception {
 		int size = 64 * 1024 * 1024;
 		byte[] data = bytes(size, 2);
 		put("abandoned.bin", data);
 		long bytesBefore = readBytes();
 		long countBefore = readsEnded();
+		long cancelledBefore = ((Number) read().get("cancellations")).longValue();
+		int outputBefore = output.getOut().length();
 		int received = 0;
 		try (Socket socket = new Socket("127.0.0.1", this.port)) {
 			socket.setReceiveBufferSize(64 * 1024);
@@ -149,6 +155,10 @@ class DownloadIntegrityTests {
 			Thread.sleep(50); // a bounded wait for the server to notice, not a measure of speed
 		}
 		assertThat(readsEnded() - countBefore).as("the read ended").isEqualTo(1);
+		// the client went away: a cancelled read (as for a streamed body), no storage error, nothing at ERROR
+		assertThat(((Number) read().get("cancellations")).longValue() - cancelledBefore).isEqualTo(1);
+		assertThat((Map<?, ?>) read().get("errors")).isEmpty();
+		assertThat(output.getOut().substring(outputBefore)).doesNotContain("ERROR").doesNotContain("answered with 500");
 		long counted = readBytes() - bytesBefore;
 		assertThat(counted).as("counted what the socket took: at least what arrived, not the whole file")
 			.isGreaterThanOrEqualTo(received - 1024L)

@@ -18,6 +18,7 @@ import dev.objectstorage.Operation;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.Contents;
 import dev.objectstorage.spi.StorageBackend;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -244,7 +245,13 @@ public final class MetricsLayer implements Layer {
 					})), () -> new Hooked.Hooks<Void>() {
 						@Override
 						public void ended(SignalType signal, @Nullable Throwable error) {
-							MeasuredContent.this.tracker.end(signal, error);
+							if (error != null && Contents.senderFailure(error) != null) {
+								// the receiving side went away: cancelled, as a body whose subscriber cancels
+								MeasuredContent.this.tracker.end(SignalType.CANCEL, null);
+							}
+							else {
+								MeasuredContent.this.tracker.end(signal, error);
+							}
 						}
 					});
 		}

@@ -11,6 +11,7 @@ import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.WriteOptions;
+import dev.objectstorage.spi.Contents;
 import dev.objectstorage.spi.StorageBackend;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -213,7 +214,13 @@ public final class ObservationLayer implements Layer {
 			return Hooked.mono(this.delegate.transferTo(sender), () -> new Hooked.Hooks<Void>() {
 				@Override
 				public void ended(SignalType signal, @Nullable Throwable error) {
-					ObservedContent.this.tracker.end(signal, error);
+					if (error != null && Contents.senderFailure(error) != null) {
+						// the receiving side went away: cancelled, as a body whose subscriber cancels
+						ObservedContent.this.tracker.end(SignalType.CANCEL, null);
+					}
+					else {
+						ObservedContent.this.tracker.end(signal, error);
+					}
 				}
 			});
 		}

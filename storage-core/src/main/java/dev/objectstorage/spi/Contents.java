@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ObjectContent;
+import dev.objectstorage.ObjectContent.FileSender;
 import dev.objectstorage.ObjectMetadata;
 import dev.objectstorage.Operation;
 import dev.objectstorage.ReadOptions;
@@ -214,6 +215,54 @@ public final class Contents {
 	public static IllegalStateException alreadyConsumed() {
 		return new IllegalStateException("The content was already consumed or released: read its body once, "
 				+ "transfer it once, or release it");
+	}
+
+	/**
+	 * A sender whose failures are marked as its own: a sender fails when the receiving side does (a
+	 * client that went away mid-download, for one), which is no failure of the storage. The front
+	 * door marks the caller's sender, so that layers can tell ({@link #senderFailure(Throwable)}: the
+	 * metrics count such a read as cancelled, as they count a body whose subscriber cancels) and the
+	 * caller gets the sender's own error back, not one mapped to a storage error.
+	 * @param sender the caller's sender
+	 * @return the same sender, its errors marked
+	 */
+	public static FileSender marked(FileSender sender) {
+		return (file, position, count, sent) -> {
+			Mono<Void> sending;
+			try {
+				sending = sender.send(file, position, count, sent);
+			}
+			catch (RuntimeException ex) {
+				return Mono.error(new SenderFailure(ex));
+			}
+			return sending.onErrorMap(SenderFailure::new);
+		};
+	}
+
+	/**
+	 * The failure of a {@link #marked(FileSender) marked} sender, if that is what {@code error} is
+	 * (or holds as its cause, where a backend wrapped it).
+	 * @param error an error of a transfer
+	 * @return the sender's own error, or {@code null} if the transfer failed otherwise
+	 */
+	public static @Nullable Throwable senderFailure(Throwable error) {
+		Throwable current = error;
+		for (int depth = 0; current != null && depth < 8; depth++) {
+			if (current instanceof SenderFailure failure) {
+				return failure.getCause();
+			}
+			current = current.getCause();
+		}
+		return null;
+	}
+
+	/** Marks the failure of a sender; never leaves the library (the front door unwraps it). */
+	private static final class SenderFailure extends RuntimeException {
+
+		SenderFailure(Throwable cause) {
+			super(cause.toString(), cause, false, false);
+		}
+
 	}
 
 	/**
