@@ -40,7 +40,8 @@ public class NetworkStorageBenchmarks {
 	public static class Sized extends SubjectState {
 
 		@Param({ "s3-sdk", "s3-library", "s3-library-layered", "s3-library-limited", "s3-library-streams",
-				"azblob-sdk", "azblob-library", "webdav-netty", "webdav-library", "sftp-mina", "sftp-library" })
+				"azblob-sdk", "azblob-library", "webdav-netty", "webdav-library", "webdav-library-atomicput",
+				"sftp-mina", "sftp-library" })
 		public String subject;
 
 		@Param({ "4096", "262144", "4194304", "16777216" })

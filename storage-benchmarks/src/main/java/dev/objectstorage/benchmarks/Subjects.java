@@ -123,6 +123,11 @@ final class Subjects {
 			case "azblob-library" -> new LibrarySubject(new AzureBlobBackend(azblobSettings()), false, false);
 			case "webdav-netty" -> new NettyHttpSubject(webdavSettings());
 			case "webdav-library" -> new LibrarySubject(new WebDavBackend(webdavSettings()), false, false);
+			// httpd's PUT was found atomic (WebDavAtomicPutTests): writes without metadata PUT straight to the
+			// path; without a content type guessed from the name (".bin"), which is metadata, as the raw PUT
+			// of webdav-netty sends none either
+			case "webdav-library-atomicput" -> new LibrarySubject(
+					new WebDavBackend(webdavSettings().toBuilder().atomicPut(true).build()), false, false, false, false);
 			case "sftp-mina" -> new MinaSftpSubject(sftpSettings());
 			case "sftp-library" -> new LibrarySubject(new SftpBackend(sftpSettings()), false, false);
 			default -> throw new IllegalArgumentException("unknown subject " + name);
@@ -482,7 +487,15 @@ final class Subjects {
 		}
 
 		LibrarySubject(StorageBackend backend, boolean layered, boolean streams, boolean limited) {
-			ObjectStorage.Builder builder = ObjectStorage.builder().name("bench").backend(backend);
+			this(backend, layered, streams, limited, true);
+		}
+
+		LibrarySubject(StorageBackend backend, boolean layered, boolean streams, boolean limited,
+				boolean guessContentType) {
+			ObjectStorage.Builder builder = ObjectStorage.builder()
+				.name("bench")
+				.backend(backend)
+				.guessContentType(guessContentType);
 			if (layered) {
 				builder.layer(new MetricsLayer())
 					.layer(new RetryLayer(RetryLayer.RetrySettings.defaults()))

@@ -181,23 +181,36 @@ final class DavClient {
 		});
 	}
 
-	/**
-	 * Whether a path is an object modified within the current second of the server's clock (its
-	 * {@code getlastmodified} not before the {@code Date} of the answer), or later.
-	 */
-	Mono<Boolean> modifiedWithinNow(String fullPath) {
+	/** A {@code PROPFIND Depth: 0} answer: the resource, if any, and the server's clock ({@code Date}). */
+	record Stat(Optional<DavResource> resource, java.time.@Nullable Instant date) {
+
+		/**
+		 * Whether the resource is an object modified within the current second of the server's
+		 * clock, or later.
+		 */
+		boolean modifiedWithinNow() {
+			return this.resource.filter(DavResource::isObject)
+				.filter((r) -> r.lastModified() != null)
+				.map((r) -> this.date == null || !r.lastModified().isBefore(this.date))
+				.orElse(false);
+		}
+
+	}
+
+	/** {@link #stat(String)} with the server's {@code Date}. */
+	Mono<Stat> statAt(String fullPath) {
 		return exchange("PROPFIND", url(fullPath), (h) -> h.set("Depth", "0"), DavXml.PROPFIND).flatMap((response) -> {
+			java.time.Instant date = DavXml.httpDate(response.headers().get(HttpHeaderNames.DATE));
+			if (response.status() == 404 || response.status() == 400 || response.status() == 409) {
+				return Mono.just(new Stat(Optional.empty(), date));
+			}
 			if (response.status() != 207) {
-				return Mono.just(false);
+				return Mono.error(response.error("PROPFIND"));
 			}
 			List<DavResource> resources = new ArrayList<>(1);
 			return Mono.fromCallable(() -> {
 				DavXml.parse(response.body(), resources::add);
-				java.time.Instant now = DavXml.httpDate(response.headers().get(HttpHeaderNames.DATE));
-				if (resources.isEmpty() || !resources.get(0).isObject() || resources.get(0).lastModified() == null) {
-					return false;
-				}
-				return now == null || !resources.get(0).lastModified().isBefore(now);
+				return new Stat(resources.isEmpty() ? Optional.empty() : Optional.of(resources.get(0)), date);
 			});
 		});
 	}

@@ -109,7 +109,7 @@ public class WebDavBackend implements StorageBackend {
 			this.client.close();
 			throw ex;
 		}
-		this.writer = new WebDavWriter(this.client, this.properties);
+		this.writer = new WebDavWriter(this.client, this.properties, settings.atomicPut());
 		this.reader = new WebDavReader(this.client, this.bufferFactory);
 		this.lister = new WebDavLister(this.client);
 		this.operations = new WebDavOperations(this.client, this.writer);

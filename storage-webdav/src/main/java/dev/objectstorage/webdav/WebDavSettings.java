@@ -38,10 +38,20 @@ import org.jspecify.annotations.Nullable;
  * leave names starting with {@code .} out of their listings (nginx's dav-ext module); off by default,
  * when such names are stored as they are, and refused with {@link ErrorKind#UNSUPPORTED} on a server
  * found to hide them. Changing it changes the names on the server of such objects.
+ * @param atomicPut whether the server's {@code PUT} is atomic: a {@code PUT} cut mid-body (the
+ * client dies, the connection drops) leaves the object as it was, or no object at a new path, and
+ * readers never see a half-written body. Off by default. When set, a write without conditions and
+ * without metadata is a {@code PUT} straight to the object's path (between a {@code PROPFIND} before
+ * and one after, which give the version it replaces and the size and entity tag of what was
+ * stored) instead of a {@code PUT} to a temporary resource moved into place. Set it only for a
+ * server whose {@code PUT} was found atomic: Apache httpd's {@code mod_dav_fs}, lighttpd's
+ * {@code mod_webdav} and nginx's {@code dav} module (each writes to a temporary file it renames);
+ * not {@code rclone serve webdav} and npm webdav-server, which write into the target file as the
+ * bytes arrive (see docs/guide.md).
  */
 public record WebDavSettings(URI baseUrl, String root, @Nullable String username, @Nullable String password,
 		int maxConnections, Duration connectTimeout, Duration responseTimeout, Duration lockTimeout,
-		Duration tempMaxAge, Metadata metadata, boolean escapeLeadingDots) {
+		Duration tempMaxAge, Metadata metadata, boolean escapeLeadingDots, boolean atomicPut) {
 
 	/**
 	 * Whether objects carry metadata, kept as WebDAV dead properties ({@code PROPPATCH}). Servers
@@ -141,6 +151,7 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		builder.tempMaxAge = this.tempMaxAge;
 		builder.metadata = this.metadata;
 		builder.escapeLeadingDots = this.escapeLeadingDots;
+		builder.atomicPut = this.atomicPut;
 		return builder;
 	}
 
@@ -224,7 +235,8 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 				+ ", password=" + ((this.password != null) ? "******" : "null") + ", maxConnections="
 				+ this.maxConnections + ", connectTimeout=" + this.connectTimeout + ", responseTimeout="
 				+ this.responseTimeout + ", lockTimeout=" + this.lockTimeout + ", tempMaxAge=" + this.tempMaxAge
-				+ ", metadata=" + this.metadata + ", escapeLeadingDots=" + this.escapeLeadingDots + "]";
+				+ ", metadata=" + this.metadata + ", escapeLeadingDots=" + this.escapeLeadingDots + ", atomicPut="
+				+ this.atomicPut + "]";
 	}
 
 	/**
@@ -253,6 +265,8 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		private @Nullable Metadata metadata = Metadata.AUTO;
 
 		private boolean escapeLeadingDots;
+
+		private boolean atomicPut;
 
 		private Builder() {
 		}
@@ -367,6 +381,18 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		}
 
 		/**
+		 * Sets whether the server's {@code PUT} is atomic (a {@code PUT} cut mid-body leaves the
+		 * object as it was), so that writes without conditions and metadata may {@code PUT} straight
+		 * to the object's path; see {@link WebDavSettings#atomicPut()} for the servers where it holds.
+		 * @param atomicPut whether to write so; off by default
+		 * @return this builder
+		 */
+		public Builder atomicPut(boolean atomicPut) {
+			this.atomicPut = atomicPut;
+			return this;
+		}
+
+		/**
 		 * Builds the settings.
 		 * @return the settings
 		 * @throws InvalidSettingException naming the setting whose value is invalid or missing
@@ -374,7 +400,7 @@ public record WebDavSettings(URI baseUrl, String root, @Nullable String username
 		public WebDavSettings build() {
 			return new WebDavSettings(parseBaseUrl(this.baseUrl), this.root, this.username, this.password,
 					this.maxConnections, this.connectTimeout, this.responseTimeout, this.lockTimeout, this.tempMaxAge,
-					this.metadata, this.escapeLeadingDots);
+					this.metadata, this.escapeLeadingDots, this.atomicPut);
 		}
 
 	}

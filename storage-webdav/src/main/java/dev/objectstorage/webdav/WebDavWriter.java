@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.objectstorage.ErrorKind;
 import dev.objectstorage.ObjectMetadata;
@@ -70,9 +72,13 @@ final class WebDavWriter {
 	/** Whether the server stores dead properties (tag and metadata). */
 	private final boolean properties;
 
-	WebDavWriter(DavClient client, boolean properties) {
+	/** Whether the server's {@code PUT} is atomic ({@link WebDavSettings#atomicPut()}). */
+	private final boolean atomicPut;
+
+	WebDavWriter(DavClient client, boolean properties, boolean atomicPut) {
 		this.client = client;
 		this.properties = properties;
+		this.atomicPut = atomicPut;
 	}
 
 	static boolean hasMetadata(WriteOptions options) {
@@ -91,10 +97,18 @@ final class WebDavWriter {
 	Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
 		if (!this.properties && hasMetadata(options)) {
 			return Mono.defer(() -> {
-				cleanUp(content, new AtomicBoolean(), "");
+				releaseUntaken(content, new AtomicBoolean());
 				return Mono.error(noMetadata(path, "the backend was built without metadata"));
 			});
 		}
+		if (this.atomicPut && !options.ifNotExists() && options.ifMatch() == null && !hasMetadata(options)
+				&& (!hasDotSegment(path) || this.client.escapesDots())) {
+			return direct(path, content, options);
+		}
+		return atomic(path, content, options);
+	}
+
+	private Mono<ObjectMetadata> atomic(String path, Flux<DataBuffer> content, WriteOptions options) {
 		return Mono.defer(() -> {
 			String full = this.client.full(path);
 			String parent = DavClient.parentOf(full);
@@ -106,8 +120,28 @@ final class WebDavWriter {
 			Flux<ByteBuf> body = Flux.defer(() -> subscribed.compareAndSet(false, true) ? content : Flux.<DataBuffer>empty())
 				.map(WebDavWriter::toByteBuf)
 				.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
-			return this.client.ensureCollection(parent)
-				.then(Mono.defer(() -> this.properties ? Mono.<Void>empty() : awaitDistinctTag(full)))
+			boolean conditional = options.ifNotExists() || options.ifMatch() != null;
+			DavClient.Stat[] before = new DavClient.Stat[1];
+			// without conditions, the target first: a collection there fails the write before the upload; an
+			// existing target means an existing parent (no MKCOL); and the same answer serves the move, whose
+			// If header or Overwrite: F notices a change in between. A conditional write checks the target
+			// under its lock, after the upload: the parent is made first, and the target is asked for here
+			// only where its modification time matters (no dead properties)
+			Mono<DavClient.Stat> target = !conditional ? this.client.statAt(full)
+					: this.client.ensureCollection(parent)
+						.then(this.properties ? Mono.just(new DavClient.Stat(Optional.empty(), null))
+								: this.client.statAt(full));
+			return target
+				.flatMap((stat) -> {
+					before[0] = stat;
+					DavResource existing = stat.resource().filter((r) -> r.collection() || r.isObject()).orElse(null);
+					if (existing != null && existing.collection()) {
+						return Mono.<Void>error(collectionAt(path));
+					}
+					Mono<Void> prepare = (existing != null || conditional) ? Mono.empty()
+							: this.client.ensureCollection(parent);
+					return (!this.properties && stat.modifiedWithinNow()) ? prepare.then(awaitDistinctTag()) : prepare;
+				})
 				.then(Mono.defer(() -> this.client.put(this.client.url(temp), body)))
 				.flatMap((response) -> (response.status() == 201 || response.status() == 204 || response.status() == 200)
 						? Mono.<Void>empty() : Mono.<Void>error(response.error("PUT")))
@@ -123,7 +157,9 @@ final class WebDavWriter {
 							"the temporary resource of the write vanished"))))
 				.flatMap((written) -> (this.properties && (hasMetadata(options) || written.tag() != null))
 						? checkProperties(written, path, tag, options) : Mono.just(written))
-				.flatMap((written) -> commit(temp, full, path, options, written).thenReturn(written.metadata(path)))
+				.flatMap((written) -> commit(temp, full, path, options, written,
+						(conditional || !this.client.ifHeaders()) ? null : before[0].resource())
+					.thenReturn(written.metadata(path)))
 				.doOnSuccess((meta) -> finished.set(true))
 				.onErrorResume((ex) -> {
 					finished.set(true);
@@ -140,6 +176,91 @@ final class WebDavWriter {
 					}
 				});
 		});
+	}
+
+	/**
+	 * A write straight to the object's path, for a server whose {@code PUT} is atomic: a
+	 * {@code PROPFIND} of the target (it must not be a collection; an object that carries this
+	 * library's dead properties is written the atomic way instead, as a {@code PUT} would leave them
+	 * on the new version: httpd keeps them), its parent collection made if the target does not exist,
+	 * the {@code PUT}, and a {@code PROPFIND} that must show an object of the size sent. Three
+	 * requests for an overwrite, four for a new object.
+	 * <p>
+	 * The new version carries no tag of its own, so its entity tag is the server's alone: where that
+	 * has a granularity of seconds (nginx), the write waits, as without dead properties, until the
+	 * replaced version is older than the server's current second. Where it comes out equal to the
+	 * replaced version's all the same (same size, modification times within the file system's
+	 * granularity), the new version is given a tag ({@code PROPPATCH}) when the server keeps dead
+	 * properties, and the write fails (the bytes are in place) when it does not.
+	 */
+	private Mono<ObjectMetadata> direct(String path, Flux<DataBuffer> content, WriteOptions options) {
+		return Mono.defer(() -> {
+			String full = this.client.full(path);
+			AtomicBoolean subscribed = new AtomicBoolean();
+			AtomicLong sent = new AtomicLong();
+			Flux<ByteBuf> body = Flux.defer(() -> subscribed.compareAndSet(false, true) ? content : Flux.<DataBuffer>empty())
+				.map(WebDavWriter::toByteBuf)
+				.doOnNext((buffer) -> sent.addAndGet(buffer.readableBytes()))
+				.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+			return this.client.statAt(full).flatMap((before) -> {
+				DavResource existing = before.resource().filter((r) -> r.collection() || r.isObject()).orElse(null);
+				if (existing != null && existing.collection()) {
+					return Mono.<ObjectMetadata>error(collectionAt(path));
+				}
+				if (existing != null && hasOwnProperties(existing)) {
+					return atomic(path, Flux.defer(() -> subscribed.compareAndSet(false, true) ? content
+							: Flux.<DataBuffer>error(new IllegalStateException("The content was taken already"))), options);
+				}
+				Mono<Void> prepare = (existing != null) ? Mono.empty()
+						: this.client.ensureCollection(DavClient.parentOf(full));
+				if (!this.properties && before.modifiedWithinNow()) {
+					prepare = prepare.then(awaitDistinctTag());
+				}
+				return prepare.then(Mono.defer(() -> this.client.put(this.client.url(full), body)))
+					.flatMap((response) -> (response.status() == 201 || response.status() == 204
+							|| response.status() == 200) ? Mono.<Void>empty() : Mono.<Void>error(response.error("PUT")))
+					.then(Mono.defer(() -> this.client.stat(full)))
+					.flatMap((after) -> checkDirect(path, full, existing, after.orElse(null), sent.get()));
+			}).onErrorResume((ex) -> {
+				releaseUntaken(content, subscribed);
+				return Mono.error(ex);
+			});
+		});
+	}
+
+	/** Whether a resource carries any of this library's dead properties (a tag, or metadata). */
+	private static boolean hasOwnProperties(DavResource resource) {
+		return resource.tag() != null || resource.contentType() != null || resource.cacheControl() != null
+				|| resource.contentDisposition() != null || !resource.userMetadata().isEmpty();
+	}
+
+	/** Checks what a direct {@code PUT} left at the object's path: the size sent, and a tag of its own. */
+	private Mono<ObjectMetadata> checkDirect(String path, String full, @Nullable DavResource replaced,
+			@Nullable DavResource written, long sent) {
+		if (written == null || !written.isObject() || written.size() != sent || hasOwnProperties(written)) {
+			// another write came in between, or the server did not store what it was sent
+			return Mono.error(new StorageException(ErrorKind.UNEXPECTED, "After a PUT of " + sent + " bytes, "
+					+ path + " is " + ((written == null) ? "missing" : (!written.isObject() ? "not an object"
+							: written.size() + " bytes" + (hasOwnProperties(written) ? " with properties of another write"
+									: ""))) + ": another write came in between, or the server did not store what it"
+							+ " was sent", Operation.WRITE, path, null, true, null));
+		}
+		if (replaced == null || !replaced.etag().equals(written.etag())) {
+			return Mono.just(written.metadata(path));
+		}
+		// the server's tag of the new version equals the replaced one's (same size, modified within the
+		// granularity of its clock): a tag of its own tells them apart
+		if (!this.properties) {
+			return Mono.error(new StorageException(ErrorKind.UNEXPECTED, "The WebDAV server gave the new version of "
+					+ path + " the entity tag of the version it replaced (" + replaced.etag()
+					+ "; its tags are made of size and modification time)", Operation.WRITE, path, null, true, null));
+		}
+		String tag = DavClient.randomTag();
+		return setProperties(full, path, DavXml.proppatchTag(tag))
+			.then(Mono.defer(() -> this.client.stat(full)))
+			.flatMap((tagged) -> tagged.filter((r) -> tag.equals(r.tag()) && r.size() == written.size())
+				.map((r) -> Mono.just(r.metadata(path)))
+				.orElseGet(() -> Mono.error(noMetadata(path, "the tag of a new version did not read back as set"))));
 	}
 
 	private static boolean isUnsupported(Throwable ex) {
@@ -212,14 +333,27 @@ final class WebDavWriter {
 	/**
 	 * Without dead properties the entity tag is the server's alone, which may be made of the
 	 * modification time in seconds and the size: if the object was modified within the server's
-	 * current second, waits until that second has passed, so that the new version gets another tag.
+	 * current second, the write waits until that second has passed, so that the new version gets
+	 * another tag.
 	 */
-	private Mono<Void> awaitDistinctTag(String full) {
-		return this.client.modifiedWithinNow(full)
-			.flatMap((recent) -> recent ? Mono.delay(Duration.ofMillis(1100)).then() : Mono.<Void>empty());
+	private static Mono<Void> awaitDistinctTag() {
+		return Mono.delay(Duration.ofMillis(1100)).then();
+	}
+
+	private static StorageException collectionAt(String path) {
+		return new StorageException(ErrorKind.ALREADY_EXISTS, "A directory (collection) exists at " + path
+				+ ": WebDAV cannot hold both an object 'a' and an object 'a/b'", Operation.WRITE, path, null, false, null);
 	}
 
 	private Mono<Void> cleanUp(Flux<DataBuffer> content, AtomicBoolean subscribed, String temp) {
+		return releaseUntaken(content, subscribed) ? Mono.empty() : this.client.deleteQuietly(temp, false);
+	}
+
+	/**
+	 * Cancels the content if no request took it yet (so that a source that holds buffers releases
+	 * them); whether it did.
+	 */
+	private static boolean releaseUntaken(Flux<DataBuffer> content, AtomicBoolean subscribed) {
 		if (subscribed.compareAndSet(false, true)) {
 			// the write ended before the PUT took the content: cancel it at once, so that a source that
 			// holds buffers releases them (discard hook), without reading the rest of it
@@ -237,9 +371,9 @@ final class WebDavWriter {
 					}
 
 				});
-			return Mono.empty();
+			return true;
 		}
-		return this.client.deleteQuietly(temp, false);
+		return false;
 	}
 
 	/**
@@ -266,8 +400,18 @@ final class WebDavWriter {
 	 */
 	Mono<Void> commit(String fullSource, String fullTarget, String path, WriteOptions options,
 			@Nullable DavResource written) {
+		return commit(fullSource, fullTarget, path, options, written, null);
+	}
+
+	/**
+	 * {@link #commit(String, String, String, WriteOptions, DavResource)} with what a {@code PROPFIND}
+	 * of the target found before (never for a conditional write, whose check must come under the
+	 * lock), so that the first attempt sends no {@code PROPFIND} of its own; {@code null} to ask.
+	 */
+	private Mono<Void> commit(String fullSource, String fullTarget, String path, WriteOptions options,
+			@Nullable DavResource written, @Nullable Optional<DavResource> known) {
 		boolean conditional = options.ifNotExists() || options.ifMatch() != null;
-		Mono<Void> move = Mono.defer(() -> attempt(fullSource, fullTarget, path, options, written, 1));
+		Mono<Void> move = Mono.defer(() -> attempt(fullSource, fullTarget, path, options, written, 1, known));
 		if (!conditional) {
 			return move;
 		}
@@ -278,14 +422,12 @@ final class WebDavWriter {
 	}
 
 	private Mono<Void> attempt(String fullSource, String fullTarget, String path, WriteOptions options,
-			@Nullable DavResource written, int attempt) {
+			@Nullable DavResource written, int attempt, @Nullable Optional<DavResource> known) {
 		boolean conditional = options.ifNotExists() || options.ifMatch() != null;
-		return this.client.stat(fullTarget).flatMap((current) -> {
+		return ((known != null) ? Mono.just(known) : this.client.stat(fullTarget)).flatMap((current) -> {
 			DavResource existing = current.filter((r) -> r.collection() || r.isObject()).orElse(null);
 			if (existing != null && existing.collection()) {
-				return Mono.error(new StorageException(ErrorKind.ALREADY_EXISTS, "A directory (collection) exists at "
-						+ path + ": WebDAV cannot hold both an object 'a' and an object 'a/b'", Operation.WRITE, path,
-						null, false, null));
+				return Mono.<Void>error(collectionAt(path));
 			}
 			if (options.ifNotExists() && existing != null) {
 				return Mono.error(StorageException.conditionNotMatch(Operation.WRITE, path,
@@ -320,7 +462,7 @@ final class WebDavWriter {
 							.orElse(false);
 						if (unchanged) {
 							this.client.refuseIfHeaders();
-							return attempt(fullSource, fullTarget, path, options, written, attempt);
+							return attempt(fullSource, fullTarget, path, options, written, attempt, null);
 						}
 						return conditional ? Mono.error(StorageException.conditionNotMatch(Operation.WRITE, path,
 								"the object changed during the write")) : retry(fullSource, fullTarget, path, options,
@@ -345,7 +487,7 @@ final class WebDavWriter {
 					true, null));
 		}
 		return Mono.delay(pause(attempt))
-			.then(Mono.defer(() -> attempt(fullSource, fullTarget, path, options, written, attempt + 1)));
+			.then(Mono.defer(() -> attempt(fullSource, fullTarget, path, options, written, attempt + 1, null)));
 	}
 
 	static Duration pause(int attempt) {

@@ -40,6 +40,7 @@ class WebDavStorageBackendFactory implements StorageBackendFactory {
 			.metadata((webdav.getMetadata() != null)
 					? WebDavSettings.Metadata.valueOf(webdav.getMetadata().name()) : null)
 			.escapeLeadingDots(webdav.isEscapeLeadingDots())
+			.atomicPut(webdav.isAtomicPut())
 			.build());
 	}
 

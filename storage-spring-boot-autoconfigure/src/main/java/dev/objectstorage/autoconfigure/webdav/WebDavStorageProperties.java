@@ -102,6 +102,22 @@ public class WebDavStorageProperties {
 	 */
 	private boolean escapeLeadingDots;
 
+	/**
+	 * Whether the server's PUT is atomic (a PUT cut mid-body leaves the object as it was), so that
+	 * writes without conditions and metadata PUT straight to the object's path instead of to a
+	 * temporary resource moved into place. Found so for Apache httpd (mod_dav_fs), lighttpd and
+	 * nginx; not for rclone serve webdav and npm webdav-server (see the guide).
+	 */
+	private boolean atomicPut;
+
+	public boolean isAtomicPut() {
+		return this.atomicPut;
+	}
+
+	public void setAtomicPut(boolean atomicPut) {
+		this.atomicPut = atomicPut;
+	}
+
 	public boolean isEscapeLeadingDots() {
 		return this.escapeLeadingDots;
 	}
