@@ -38,11 +38,14 @@ import org.jspecify.annotations.Nullable;
  * {@code null} counts as empty)
  * @param blockSize the size of the blocks of a block upload in bytes
  * @param blocksInFlight how many blocks of one upload are staged at once. One upload holds at most
- * about {@code max(maxSingleUploadSize, blockSize * (blocksInFlight + 2))} bytes (the blocks in flight, the one being cut and one
- * completed block waiting its turn; the integration tests measure this bound).
+ * about {@code max(maxSingleUploadSize + blockSize, blockSize * (blocksInFlight + 2))} bytes (the
+ * bytes collected for a single request and the block being cut; or the blocks in flight, the one
+ * being cut and one completed block waiting its turn; the integration tests measure this bound).
  * @param maxSingleUploadSize writes of at most this many bytes are sent in one {@code Put Blob}
  * request; larger ones are staged block by block and committed with {@code Put Block List}. The
- * builder defaults it to the block size.
+ * builder defaults it to {@code blockSize * blocksInFlight} (32 MiB with the default block size and
+ * blocks in flight; at most {@link #MAX_BLOCK_SIZE}), which keeps a write within the memory of a
+ * block upload.
  * @param sdkMaxAttempts how many times the SDK tries each HTTP request (each block on its own) before
  * it gives up; also bounds how often a broken download resumes. 1 leaves retries to a
  * {@link dev.objectstorage.layer.RetryLayer} alone.
@@ -114,8 +117,18 @@ public record AzureBlobSettings(@Nullable URI endpoint, @Nullable String account
 	}
 
 	/**
-	 * A builder with the defaults: 8 MiB blocks, 4 blocks in flight, single uploads up to one block,
-	 * 3 attempts per request, no prefix.
+	 * The largest single upload when none is set: as many bytes as the blocks in flight hold.
+	 * @param blockSize the block size
+	 * @param blocksInFlight the blocks staged at once
+	 * @return {@code blockSize * blocksInFlight}, at most {@link #MAX_BLOCK_SIZE}
+	 */
+	static long defaultMaxSingleUploadSize(long blockSize, int blocksInFlight) {
+		return Math.min(blockSize * Math.max(blocksInFlight, 1), MAX_BLOCK_SIZE);
+	}
+
+	/**
+	 * A builder with the defaults: 8 MiB blocks, 4 blocks in flight, single uploads up to the
+	 * blocks in flight (32 MiB), 3 attempts per request, no prefix.
 	 * @return a new builder
 	 */
 	public static Builder builder() {
@@ -137,8 +150,9 @@ public record AzureBlobSettings(@Nullable URI endpoint, @Nullable String account
 		builder.prefix = this.prefix;
 		builder.blockSize = this.blockSize;
 		builder.blocksInFlight = this.blocksInFlight;
-		// a threshold that only followed the block size keeps following it
-		builder.maxSingleUploadSize = (this.maxSingleUploadSize != this.blockSize) ? this.maxSingleUploadSize : null;
+		// a threshold that only followed the block size and blocks in flight keeps following them
+		builder.maxSingleUploadSize = (this.maxSingleUploadSize != defaultMaxSingleUploadSize(this.blockSize,
+				this.blocksInFlight)) ? this.maxSingleUploadSize : null;
 		builder.sdkMaxAttempts = this.sdkMaxAttempts;
 		return builder;
 	}
@@ -346,7 +360,9 @@ public record AzureBlobSettings(@Nullable URI endpoint, @Nullable String account
 		}
 
 		/**
-		 * Sets the largest write sent in a single request (by default the block size).
+		 * Sets the largest write sent in a single request (by default {@code blockSize * blocksInFlight},
+		 * 32 MiB with the other defaults). Up to this many bytes are collected before the write
+		 * decides between one {@code Put Blob} and staged blocks.
 		 * @param maxSingleUploadSize the size in bytes
 		 * @return this builder
 		 */
@@ -373,7 +389,9 @@ public record AzureBlobSettings(@Nullable URI endpoint, @Nullable String account
 		public AzureBlobSettings build() {
 			return new AzureBlobSettings(this.endpoint, this.accountName, this.accountKey, this.connectionString,
 					this.sasToken, this.container, this.prefix, this.blockSize, this.blocksInFlight,
-					(this.maxSingleUploadSize != null) ? this.maxSingleUploadSize : this.blockSize, this.sdkMaxAttempts);
+					(this.maxSingleUploadSize != null) ? this.maxSingleUploadSize
+							: defaultMaxSingleUploadSize(this.blockSize, this.blocksInFlight),
+					this.sdkMaxAttempts);
 		}
 
 	}

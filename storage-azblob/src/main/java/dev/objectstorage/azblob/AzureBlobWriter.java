@@ -31,21 +31,26 @@ import org.springframework.core.io.buffer.DataBuffer;
 /**
  * Streams writes to a block blob in bounded memory.
  * <p>
- * The content is copied, as it arrives, into a first chunk of up to
- * {@link AzureBlobSettings#maxSingleUploadSize()} bytes and then into blocks of
- * {@link AzureBlobSettings#blockSize()} bytes; each incoming buffer is released as soon as it is
- * copied, so every byte is copied once. If the content ends within the first chunk, it is sent with
- * one {@code Put Blob}. Otherwise the first chunk is cut (without copying) into blocks, every block
- * is staged with {@code Put Block} under an ID unique to this upload, at most
- * {@link AzureBlobSettings#blocksInFlight()} at a time, and {@code Put Block List} commits them.
- * Both requests are atomic: readers see the old blob or the whole new one. A write that fails or is
+ * The content is copied, as it arrives, into chunks of {@link AzureBlobSettings#blockSize()} bytes
+ * (each its own array); each incoming buffer is released as soon as it is copied, so every byte is
+ * copied once (the first array, while the content's length is unknown, grows by doubling). The first chunks are collected until the content ends or they reach
+ * {@link AzureBlobSettings#maxSingleUploadSize()} bytes (by default {@code blockSize *
+ * blocksInFlight}, 32 MiB). A content that ended within that size is sent with one {@code Put Blob}
+ * of its exact length, the chunks handed to the SDK as views (not copies). Otherwise every chunk,
+ * the collected ones first, is staged as a block with {@code Put Block} under an ID unique to this
+ * upload, at most {@link AzureBlobSettings#blocksInFlight()} at a time, and {@code Put Block List}
+ * commits them. Both requests are atomic: readers see the old blob or the whole new one. The
+ * {@code Put Blob} is only sent once the content has ended, so a content that fails or is cancelled
+ * before its end sends nothing; a {@code Put Blob} that fails or is cancelled midway leaves no blob
+ * (Azure stores a blob only when the whole declared length arrived). A block upload that fails or is
  * cancelled commits nothing; its staged blocks stay uncommitted, invisible, and Azure discards them
  * after a week (or when another upload of the same blob commits).
  * <p>
  * Hand-written because the SDK's {@code upload} with {@code ParallelTransferOptions} buffers
  * {@code ByteBuffer}s it does not own in its own way, with no way to release a
  * {@link DataBuffer} once its bytes are safe; conditions, headers and metadata go on the request
- * that makes the blob visible (the {@code Put Blob} or the commit).
+ * that makes the blob visible (the {@code Put Blob} or the commit). No checksum is sent by either
+ * request (the SDK adds none unless asked).
  */
 final class AzureBlobWriter {
 
@@ -57,31 +62,71 @@ final class AzureBlobWriter {
 
 	Mono<ObjectMetadata> write(String path, BlockBlobAsyncClient blob, Flux<DataBuffer> content,
 			WriteOptions options) {
-		return ContentChunks.cut(content, (int) this.settings.maxSingleUploadSize(), (int) this.settings.blockSize(),
-				options.contentLength())
-			.switchOnFirst((signal, chunks) -> {
-				if (!signal.hasValue()) {
-					return chunks.then(Mono.empty()); // the content failed before the first chunk: let it error
+		long limit = this.settings.maxSingleUploadSize();
+		int blockSize = (int) this.settings.blockSize();
+		// the first list holds the chunks collected before the decision, every later list one chunk
+		Flux<List<Chunk>> collected = Flux.defer(() -> {
+			long[] size = new long[1];
+			boolean[] decided = new boolean[1];
+			return ContentChunks.cut(content, blockSize, blockSize, options.contentLength()).bufferUntil((chunk) -> {
+				if (decided[0]) {
+					return true;
 				}
-				Chunk chunk = signal.get();
-				if (chunk.last()) {
-					return chunks.then(putBlob(path, blob, chunk, options));
-				}
-				return stageAndCommit(path, blob, chunks, options);
-			}, false)
-			.single();
+				size[0] += chunk.size();
+				// a chunk that is not the last is followed by at least one more byte
+				decided[0] = chunk.last() || size[0] >= limit;
+				return decided[0];
+			});
+		});
+		return collected.switchOnFirst((signal, lists) -> {
+			if (!signal.hasValue()) {
+				return lists.then(Mono.empty()); // the content failed before the decision: let it error
+			}
+			List<Chunk> head = signal.get();
+			long size = size(head);
+			if (head.get(head.size() - 1).last() && size <= limit) {
+				return lists.then(putBlob(path, blob, head, size, options));
+			}
+			return stageAndCommit(path, blob, lists.concatMapIterable((chunks) -> chunks, 1), options);
+		}, false).single();
+	}
+
+	private static long size(List<Chunk> chunks) {
+		long size = 0;
+		for (Chunk chunk : chunks) {
+			size += chunk.size();
+		}
+		return size;
 	}
 
 	// ---------------------------------------------------------------- one request
 
-	private Mono<ObjectMetadata> putBlob(String path, BlockBlobAsyncClient blob, Chunk chunk, WriteOptions options) {
-		BlockBlobSimpleUploadOptions upload = new BlockBlobSimpleUploadOptions(data(chunk, 0, chunk.size()))
+	private Mono<ObjectMetadata> putBlob(String path, BlockBlobAsyncClient blob, List<Chunk> chunks, long size,
+			WriteOptions options) {
+		BlockBlobSimpleUploadOptions upload = new BlockBlobSimpleUploadOptions(data(chunks))
 			.setHeaders(headers(options))
 			.setMetadata(MetadataNames.encode(options.userMetadata()))
 			.setRequestConditions(conditions(options));
 		return Mono.defer(() -> blob.uploadWithResponse(upload))
-			.map((response) -> metadata(path, chunk.size(), response.getValue(), options))
+			.map((response) -> metadata(path, size, response.getValue(), options))
 			.onErrorMap((ex) -> conditionalNotFound(ex, options, path));
+	}
+
+	/**
+	 * The collected chunks as the body of one request, without copying: the array itself where a
+	 * single chunk fills it (as a caller of the SDK with a {@code byte[]} would pass it), otherwise
+	 * read-only views, which the SDK can send again on a retry.
+	 */
+	private static BinaryData data(List<Chunk> chunks) {
+		if (chunks.size() == 1) {
+			Chunk chunk = chunks.get(0);
+			return (chunk.size() == chunk.bytes().length) ? BinaryData.fromBytes(chunk.bytes()) : data(chunk);
+		}
+		List<ByteBuffer> views = new ArrayList<>(chunks.size());
+		for (Chunk chunk : chunks) {
+			views.add(view(chunk));
+		}
+		return BinaryData.fromListByteBuffer(views);
 	}
 
 	// ---------------------------------------------------------------- blocks
@@ -92,11 +137,10 @@ final class AzureBlobWriter {
 		String upload = UUID.randomUUID().toString();
 		long[] size = new long[1];
 		int[] count = new int[1];
-		return chunks.concatMapIterable((chunk) -> blocks(chunk, this.settings.blockSize()), 1)
-			.map((block) -> {
-				size[0] += block.getLength();
-				return new Block(blockId(upload, count[0]++), block);
-			})
+		return chunks.map((chunk) -> {
+			size[0] += chunk.size();
+			return new Block(blockId(upload, count[0]++), data(chunk));
+		})
 			.flatMapSequential((block) -> blob
 				.stageBlockWithResponse(new BlockBlobStageBlockOptions(block.id, block.data))
 				.thenReturn(block.id), this.settings.blocksInFlight(), 1)
@@ -156,27 +200,13 @@ final class AzureBlobWriter {
 	private record Block(String id, BinaryData data) {
 	}
 
-	/**
-	 * A read-only view of some of a chunk's bytes (not a copy), which the SDK can send again on a
-	 * retry.
-	 */
-	private static BinaryData data(Chunk chunk, int offset, int length) {
-		return BinaryData.fromByteBuffer(ByteBuffer.wrap(chunk.bytes(), offset, length).slice().asReadOnlyBuffer());
+	/** A read-only view of a chunk's bytes (not a copy), which the SDK can send again on a retry. */
+	private static BinaryData data(Chunk chunk) {
+		return BinaryData.fromByteBuffer(view(chunk));
 	}
 
-	/**
-	 * A chunk cut into views of at most {@code blockSize} bytes: the first chunk, of up to
-	 * {@code maxSingleUploadSize} bytes, may hold several blocks.
-	 */
-	private static List<BinaryData> blocks(Chunk chunk, long blockSize) {
-		if (chunk.size() <= blockSize) {
-			return List.of(data(chunk, 0, chunk.size()));
-		}
-		List<BinaryData> blocks = new ArrayList<>();
-		for (int offset = 0; offset < chunk.size(); offset += (int) blockSize) {
-			blocks.add(data(chunk, offset, (int) Math.min(blockSize, chunk.size() - offset)));
-		}
-		return blocks;
+	private static ByteBuffer view(Chunk chunk) {
+		return chunk.byteBuffer().asReadOnlyBuffer();
 	}
 
 }

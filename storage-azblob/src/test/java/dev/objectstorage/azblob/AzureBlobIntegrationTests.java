@@ -1,16 +1,26 @@
 package dev.objectstorage.azblob;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpMethod;
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobAsyncClient;
@@ -31,6 +41,7 @@ import dev.objectstorage.WriteOptions;
 import dev.objectstorage.tck.StorageTck;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -90,7 +101,8 @@ class AzureBlobIntegrationTests {
 	@Test
 	void aLargeWriteIsStagedInBlocksAndCommittedOnce() {
 		String prefix = prefix("blocks");
-		AzureBlobSettings settings = server.settings(prefix).toBuilder().blockSize(100_000).build();
+		AzureBlobSettings settings = server.settings(prefix).toBuilder().blockSize(100_000).maxSingleUploadSize(100_000)
+			.build();
 		byte[] data = StorageTck.randomBytes(250_000, 1);
 		try (ObjectStorage storage = storage(settings)) {
 			ObjectMetadata written = storage.write("three.bin", counted(data, 7_000, new AtomicLong()),
@@ -127,6 +139,215 @@ class AzureBlobIntegrationTests {
 			.listBlocks(BlockListType.COMMITTED)
 			.block(TIMEOUT);
 		assertThat(blocks.getCommittedBlocks()).isEmpty();
+	}
+
+	@Test
+	void aWriteOfExactlyMaxSingleUploadSizeIsOnePutBlobAndOneByteMoreIsStagedInBlocks() {
+		int blockSize = 64 * 1024;
+		AzureBlobSettings settings = server.settings(prefix("boundary")).toBuilder()
+			.blockSize(blockSize)
+			.blocksInFlight(2)
+			.build();
+		int limit = (int) settings.maxSingleUploadSize();
+		assertThat(limit).as("the default: the blocks in flight").isEqualTo(2 * blockSize);
+		WriteRequests requests = new WriteRequests();
+		BlobContainerAsyncClient client = AzureBlobBackend.clientBuilder(settings).addPolicy(requests)
+			.buildAsyncClient();
+		try (ObjectStorage storage = storage(
+				new AzureBlobBackend(settings, client, DefaultDataBufferFactory.sharedInstance))) {
+			for (boolean lengthKnown : new boolean[] { false, true }) {
+				String at = lengthKnown ? "known/at.bin" : "unknown/at.bin";
+				String over = lengthKnown ? "known/over.bin" : "unknown/over.bin";
+				byte[] atLimit = StorageTck.randomBytes(limit, lengthKnown ? 11 : 21);
+				byte[] overLimit = StorageTck.randomBytes(limit + 1, lengthKnown ? 12 : 22);
+				WriteOptions create = WriteOptions.defaults().withIfNotExists(true).withContentType("application/x-at")
+					.withCacheControl("no-store").withContentDisposition("inline").withUserMetadata(Map.of("k-1", "v"));
+
+				// exactly the limit: one Put Blob, no blocks
+				requests.clear();
+				ObjectMetadata written = storage.write(at, content(atLimit),
+						lengthKnown ? create.withContentLength(limit) : create).block(TIMEOUT);
+				assertThat(requests.counts()).isEqualTo(Map.of("put", 1));
+				assertThat(written.size()).isEqualTo(limit);
+				assertThat(storage.readAllBytes(at).block(TIMEOUT)).isEqualTo(atLimit);
+				ObjectMetadata meta = storage.stat(at).block(TIMEOUT);
+				assertThat(meta.etag()).isEqualTo(written.etag());
+				assertThat(meta.contentType()).isEqualTo("application/x-at");
+				assertThat(meta.cacheControl()).isEqualTo("no-store");
+				assertThat(meta.contentDisposition()).isEqualTo("inline");
+				assertThat(meta.userMetadata()).isEqualTo(Map.of("k-1", "v"));
+				assertThat(committedBlockSizes(settings, at)).isEmpty();
+				// the condition is on the Put Blob: refused, and the blob is as it was
+				requests.clear();
+				assertThat(catchThrowableOfType(StorageException.class,
+						() -> storage.write(at, content(overLimit), create).block(TIMEOUT)).kind())
+					.isEqualTo(ErrorKind.CONDITION_NOT_MATCH);
+				assertThat(requests.counts()).isEqualTo(Map.of("block", 3, "blocklist", 1));
+				assertThat(catchThrowableOfType(StorageException.class,
+						() -> storage.write(at, content(atLimit), create).block(TIMEOUT)).kind())
+					.isEqualTo(ErrorKind.CONDITION_NOT_MATCH);
+				assertThat(storage.readAllBytes(at).block(TIMEOUT)).isEqualTo(atLimit);
+				assertThat(storage.stat(at).block(TIMEOUT).etag()).isEqualTo(written.etag());
+
+				// one byte more: three blocks and a commit
+				requests.clear();
+				ObjectMetadata staged = storage.write(over, content(overLimit),
+						lengthKnown ? create.withContentLength(limit + 1) : create).block(TIMEOUT);
+				assertThat(requests.counts()).isEqualTo(Map.of("block", 3, "blocklist", 1));
+				assertThat(staged.size()).isEqualTo(limit + 1);
+				assertThat(storage.readAllBytes(over).block(TIMEOUT)).isEqualTo(overLimit);
+				assertThat(storage.stat(over).block(TIMEOUT).userMetadata()).isEqualTo(Map.of("k-1", "v"));
+				assertThat(committedBlockSizes(settings, over)).containsExactly((long) blockSize, (long) blockSize, 1L);
+
+				// ifMatch: a stale ETag is refused on both requests, the current one replaces the blob
+				WriteOptions stale = WriteOptions.defaults().withIfMatch("\"0x0000000000000000\"");
+				for (byte[] data : List.of(atLimit, overLimit)) {
+					assertThat(catchThrowableOfType(StorageException.class,
+							() -> storage.write(over, content(data), stale).block(TIMEOUT)).kind())
+						.isEqualTo(ErrorKind.CONDITION_NOT_MATCH);
+				}
+				assertThat(storage.readAllBytes(over).block(TIMEOUT)).isEqualTo(overLimit);
+				requests.clear();
+				ObjectMetadata replaced = storage.write(over, content(atLimit),
+						WriteOptions.defaults().withIfMatch(staged.etag())).block(TIMEOUT);
+				assertThat(requests.counts()).isEqualTo(Map.of("put", 1));
+				assertThat(replaced.etag()).isNotEqualTo(staged.etag());
+				assertThat(storage.readAllBytes(over).block(TIMEOUT)).isEqualTo(atLimit);
+				assertThat(committedBlockSizes(settings, over)).isEmpty();
+				// ifMatch on a missing blob: the condition failed (Azure says 404)
+				for (byte[] data : List.of(atLimit, overLimit)) {
+					assertThat(catchThrowableOfType(StorageException.class,
+							() -> storage.write(at + ".missing", content(data),
+									WriteOptions.defaults().withIfMatch(written.etag())).block(TIMEOUT)).kind())
+						.isEqualTo(ErrorKind.CONDITION_NOT_MATCH);
+				}
+				assertThat(storage.exists(at + ".missing").block(TIMEOUT)).isFalse();
+			}
+		}
+	}
+
+	@Test
+	void aSingleUploadWhoseContentOrBodyBreaksOrIsCancelledPublishesNothing() throws Exception {
+		int blockSize = 64 * 1024;
+		CountDownLatch halfSent = new CountDownLatch(1);
+		WriteRequests requests = new WriteRequests();
+		// the Put Blob of "broken.bin" sends half its body and fails; that of "cancelled.bin" sends
+		// half and waits for more (the declared length stays): Azurite has seen part of a body
+		HttpPipelinePolicy truncate = (context, next) -> {
+			HttpRequest request = context.getHttpRequest();
+			// the blob's name is the URL's last segment (the SDK encodes the '/' of the prefix)
+			String path = request.getUrl().getPath();
+			if ("put".equals(WriteRequests.kind(request))
+					&& (path.endsWith("broken.bin") || path.endsWith("cancelled.bin"))) {
+				byte[] body = request.getBodyAsBinaryData().toBytes();
+				Flux<ByteBuffer> rest = path.endsWith("broken.bin") ? Flux.error(new IOException("body broke"))
+						: Flux.<ByteBuffer>never().doOnSubscribe((subscription) -> halfSent.countDown());
+				request.setBody(Flux.concat(Flux.just(ByteBuffer.wrap(body, 0, body.length / 2)), rest));
+			}
+			return next.process();
+		};
+		AzureBlobSettings settings = server.settings(prefix("broken")).toBuilder()
+			.blockSize(blockSize)
+			.blocksInFlight(2)
+			.sdkMaxAttempts(1)
+			.build();
+		int limit = (int) settings.maxSingleUploadSize();
+		BlobContainerAsyncClient client = AzureBlobBackend.clientBuilder(settings).addPolicy(requests)
+			.addPolicy(truncate)
+			.buildAsyncClient();
+		byte[] data = StorageTck.randomBytes(limit, 31);
+		try (ObjectStorage storage = storage(
+				new AzureBlobBackend(settings, client, DefaultDataBufferFactory.sharedInstance))) {
+			// the content fails after exactly the limit: its end never came, so nothing is sent
+			StorageException failed = catchThrowableOfType(StorageException.class, () -> storage
+				.write("failed.bin", Flux.concat(content(data), Flux.error(new IllegalStateException("broke"))))
+				.block(TIMEOUT));
+			assertThat(failed).isNotNull();
+			// the content is cancelled before its end: nothing is sent
+			AtomicLong emitted = new AtomicLong();
+			Disposable waiting = storage.write("waiting.bin", Flux.concat(counted(data, 8 * 1024, emitted), Flux.never()))
+				.subscribe();
+			long deadline = System.nanoTime() + TIMEOUT.toNanos();
+			while (emitted.get() < limit && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			assertThat(emitted.get()).isEqualTo(limit);
+			waiting.dispose();
+			assertThat(requests.counts()).isEmpty();
+
+			// the Put Blob's body breaks midway
+			StorageException broken = catchThrowableOfType(StorageException.class,
+					() -> storage.write("broken.bin", content(data)).block(TIMEOUT));
+			assertThat(broken).as("a write whose body broke").isNotNull();
+			// the Put Blob is cancelled midway
+			Disposable cancelled = storage.write("cancelled.bin", content(data)).subscribe();
+			assertThat(halfSent.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			cancelled.dispose();
+			assertThat(requests.counts()).isEqualTo(Map.of("put", 2));
+
+			// a write after them all, on the same client, to let the server finish with the broken requests
+			storage.write("after.bin", content(data)).block(TIMEOUT);
+			for (String path : List.of("failed.bin", "waiting.bin", "broken.bin", "cancelled.bin")) {
+				assertThat(storage.exists(path).block(TIMEOUT)).as(path).isFalse();
+			}
+			assertThat(storage.list("", ListOptions.defaults().withRecursive(true)).map(ObjectEntry::path)
+				.collectList().block(TIMEOUT)).containsExactly("after.bin");
+		}
+	}
+
+	/** The content in 5000-byte buffers. */
+	private static Flux<DataBuffer> content(byte[] data) {
+		return counted(data, 5000, new AtomicLong());
+	}
+
+	private static List<Long> committedBlockSizes(AzureBlobSettings settings, String path) {
+		return raw.getBlobAsyncClient(settings.prefix() + path).getBlockBlobAsyncClient()
+			.listBlocks(BlockListType.COMMITTED)
+			.block(TIMEOUT)
+			.getCommittedBlocks()
+			.stream()
+			.map((block) -> block.getSizeLong())
+			.toList();
+	}
+
+	/** Counts the requests that write block blobs: Put Blob ("put"), Put Block, Put Block List. */
+	private static final class WriteRequests implements HttpPipelinePolicy {
+
+		private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+
+		@Override
+		public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+			String kind = kind(context.getHttpRequest());
+			if (kind != null) {
+				this.counts.computeIfAbsent(kind, (k) -> new AtomicInteger()).incrementAndGet();
+			}
+			return next.process();
+		}
+
+		static String kind(HttpRequest request) {
+			if (request.getHttpMethod() != HttpMethod.PUT) {
+				return null;
+			}
+			String query = String.valueOf(request.getUrl().getQuery());
+			if (query.contains("comp=blocklist")) {
+				return "blocklist";
+			}
+			if (query.contains("comp=block")) {
+				return "block";
+			}
+			return (request.getHeaders().getValue(HttpHeaderName.fromString("x-ms-blob-type")) != null) ? "put" : null;
+		}
+
+		Map<String, Integer> counts() {
+			Map<String, Integer> counts = new TreeMap<>();
+			this.counts.forEach((kind, count) -> counts.put(kind, count.get()));
+			return counts;
+		}
+
+		void clear() {
+			this.counts.clear();
+		}
+
 	}
 
 	@Test
@@ -374,7 +595,7 @@ class AzureBlobIntegrationTests {
 		assertInvalid("connectionString",
 				() -> settings.toBuilder().connectionString(server.connectionString()).build());
 		assertInvalid("accountKey", () -> settings.toBuilder().sasToken("sv=x&sig=y").build());
-		assertThat(settings.toBuilder().blockSize(1024).build().maxSingleUploadSize()).isEqualTo(1024);
+		assertThat(settings.toBuilder().blockSize(1024).build().maxSingleUploadSize()).isEqualTo(4096);
 		InvalidSettingException sasInEndpoint = catchThrowableOfType(InvalidSettingException.class, () -> settings.toBuilder()
 			.endpoint(java.net.URI.create("http://127.0.0.1:1/devstoreaccount1?sv=1&sig=not-for-logs"))
 			.build());

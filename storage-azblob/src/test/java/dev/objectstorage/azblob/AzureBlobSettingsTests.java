@@ -36,6 +36,20 @@ class AzureBlobSettingsTests {
 		assertThat(sas.getMessage()).doesNotContain("not-for-logs");
 	}
 
+	@Test
+	void theLargestSingleUploadFollowsTheBlocksInFlightUnlessSet() {
+		assertThat(this.valid.maxSingleUploadSize()).isEqualTo(32L * 1024 * 1024);
+		assertThat(this.valid.toBuilder().blockSize(1024).build().maxSingleUploadSize()).isEqualTo(4096);
+		assertThat(this.valid.toBuilder().blockSize(1024).blocksInFlight(2).build().maxSingleUploadSize())
+			.isEqualTo(2048);
+		assertThat(this.valid.toBuilder().blockSize(AzureBlobSettings.MAX_BLOCK_SIZE).build().maxSingleUploadSize())
+			.isEqualTo(AzureBlobSettings.MAX_BLOCK_SIZE);
+		AzureBlobSettings set = this.valid.toBuilder().maxSingleUploadSize(5000).build();
+		assertThat(set.toBuilder().blockSize(1024).build().maxSingleUploadSize()).isEqualTo(5000);
+		assertInvalid("maxSingleUploadSize",
+				() -> this.valid.toBuilder().maxSingleUploadSize(AzureBlobSettings.MAX_BLOCK_SIZE + 1).build());
+	}
+
 	private static void assertInvalid(String setting, ThrowingSupplier<?> build) {
 		InvalidSettingException ex = catchThrowableOfType(InvalidSettingException.class, build::get);
 		assertThat(ex).as("an invalid " + setting).isNotNull();

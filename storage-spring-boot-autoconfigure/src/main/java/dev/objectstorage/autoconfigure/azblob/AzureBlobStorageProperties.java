@@ -71,7 +71,8 @@ public class AzureBlobStorageProperties {
 	private int blocksInFlight = 4;
 
 	/**
-	 * Largest write sent in one request instead of blocks. Defaults to the block size.
+	 * Largest write sent in one request instead of blocks. Defaults to block-size times
+	 * blocks-in-flight (32 MiB).
 	 */
 	private @Nullable DataSize maxSingleUploadSize;
 
