@@ -192,7 +192,8 @@ class S3BackendIntegrationTests {
 	@Test
 	void aSourceThatFailsDuringAMultipartUploadAbortsIt() {
 		String prefix = prefix("fail");
-		S3Settings settings = server.settings(prefix).toBuilder().partSize(5 * MIB).build();
+		// one part in flight: the upload starts with the first part, before the source fails
+		S3Settings settings = server.settings(prefix).toBuilder().partSize(5 * MIB).partsInFlight(1).build();
 		try (ObjectStorage storage = storage(settings)) {
 			Flux<DataBuffer> failing = Flux.concat(counted(StorageTck.randomBytes(12 * MIB, 4), 64 * 1024, new AtomicLong()),
 					Flux.error(new IllegalStateException("source broke")));
