@@ -36,9 +36,9 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
  * <li>Reads stream the response body: each {@link ByteBuffer} the SDK delivers is wrapped as a
  * {@link DataBuffer}, not copied; ranges and conditions become {@code Range}, {@code If-Match} and
  * {@code If-None-Match} headers (see {@link S3Reader}).</li>
- * <li>Writes below the part size are one {@code PutObject}; larger ones a multipart upload with a
- * bounded number of parts in flight, aborted when the write fails or is cancelled (see {@link S3Writer}).
- * Checksums follow {@link S3Settings#checksums()}.</li>
+ * <li>Writes up to {@code partSize * partsInFlight} bytes are one {@code PutObject}; larger ones a
+ * multipart upload with a bounded number of parts in flight, aborted when the write fails or is
+ * cancelled (see {@link S3Writer}). Checksums follow {@link S3Settings#checksums()}.</li>
  * <li>Conditional writes send {@code If-None-Match: *} and {@code If-Match} on {@code PutObject} and
  * {@code CompleteMultipartUpload}. Since some S3-compatible services ignore them and overwrite, by
  * default ({@link S3Settings.ConditionalWrites#AUTO}) the first conditional write of a backend first

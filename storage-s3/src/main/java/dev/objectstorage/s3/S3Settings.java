@@ -24,10 +24,11 @@ import org.jspecify.annotations.Nullable;
  * which most S3-compatible services need
  * @param accessKeyId a static access key id, or {@code null} for the SDK's default credential chain
  * @param secretAccessKey the secret of the static access key, or {@code null}
- * @param partSize the size of the parts of a multipart upload in bytes (at least 5 MiB); writes
- * smaller than this are sent with a single {@code PutObject}
+ * @param partSize the size of the parts of a multipart upload in bytes (at least 5 MiB)
  * @param partsInFlight how many parts of one upload are sent at once; one upload holds at most about
- * {@code partSize * (partsInFlight + 1)} bytes in memory
+ * {@code partSize * (partsInFlight + 1)} bytes in memory. A write that ends within
+ * {@code partSize * partsInFlight} bytes (and 5 GiB) is sent with a single {@code PutObject}
+ * instead of a multipart upload
  * @param maxConnections the maximum number of HTTP connections of the client the backend creates
  * @param multipartCopyThreshold objects larger than this are copied part by part ({@code UploadPartCopy});
  * S3's {@code CopyObject} stops at 5 GiB

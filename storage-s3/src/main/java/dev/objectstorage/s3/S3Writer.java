@@ -1,12 +1,13 @@
 package dev.objectstorage.s3;
 
-import dev.objectstorage.spi.Etags;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Base64;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +17,7 @@ import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
 import dev.objectstorage.spi.ContentChunks;
 import dev.objectstorage.spi.ContentChunks.Chunk;
+import dev.objectstorage.spi.Etags;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -38,22 +40,38 @@ import org.springframework.core.io.buffer.DataBuffer;
  * Streams writes to S3 in bounded memory, and copies objects server-side.
  * <p>
  * The content is cut into parts of {@link S3Settings#partSize()} bytes as it arrives (each incoming
- * buffer is copied into the current part and released at once). If the content ends before the
- * first part is full, it is sent with one {@code PutObject}. Otherwise a multipart upload starts and
- * at most {@link S3Settings#partsInFlight()} parts are uploaded at a time, so one upload holds about
- * {@code partSize * (partsInFlight + 1)} bytes, whatever the object's size and whether its length is
- * known. An upload that fails or is cancelled is aborted, so no parts are left behind. Failed parts
- * are retried by the SDK's retry strategy, one by one.
+ * buffer is copied into the current part and released at once). If the content ends within
+ * {@link S3Settings#partsInFlight()} parts (so within {@code partSize * partsInFlight} bytes, 32 MiB
+ * by default, and never more than 5 GiB), it is sent with one {@code PutObject} whose body is the
+ * parts' arrays one after the other, not copied again. Otherwise a multipart upload starts, the
+ * parts held so far are its first ones, and at most {@code partsInFlight} parts are uploaded at a
+ * time. Either way one write holds about {@code partSize * (partsInFlight + 1)} bytes, whatever the
+ * object's size and whether its length is known. A {@code PutObject} is sent once the content has
+ * ended, a multipart upload's first parts once {@code partsInFlight} parts are full. An upload that
+ * fails or is cancelled is aborted, so no parts are left behind. Failed requests (a whole
+ * {@code PutObject}, or one part) are retried by the SDK's retry strategy.
  * <p>
  * Checksums follow {@link S3Settings#checksums()}: with {@link S3Settings.Checksums#WHEN_SUPPORTED}
  * every part carries a CRC32 (and so does a {@code PutObject}, by the SDK's default); with
  * {@link S3Settings.Checksums#WHEN_REQUIRED} no flexible checksum is sent, and each request carries a
- * {@code Content-MD5} of its bytes instead, so that the server still refuses bytes changed on the way.
+ * {@code Content-MD5} of all its bytes instead, so that the server still refuses bytes changed on the way.
+ * Conditions ({@code If-None-Match: *}, {@code If-Match}) go on the {@code PutObject} or on the
+ * {@code CompleteMultipartUpload}.
+ * <p>
+ * The incoming buffers are copied even where one of them is a whole part: the writer releases each
+ * buffer as soon as it is read, and a producer may reuse the memory of a released buffer (a pooled
+ * one goes back to its pool; with a {@code DefaultDataBuffer}, whose release does nothing, the
+ * producer cannot even tell when the writer is done with its array), so holding on to the buffers
+ * until their request is answered would be a change of contract, for a copy that costs far less than
+ * sending the bytes.
  * <p>
  * Hand-written because the SDK's transfer manager needs the CRT client for unknown lengths and
  * buffers a whole part per request in its own way; this keeps one code path for every length.
  */
 final class S3Writer {
+
+	/** The largest object one {@code PutObject} carries: 5 GiB. */
+	static final long MAX_PUT_OBJECT_SIZE = 5L * 1024 * 1024 * 1024;
 
 	private final S3AsyncClient client;
 
@@ -66,27 +84,57 @@ final class S3Writer {
 
 	Mono<ObjectMetadata> write(String path, String key, Flux<DataBuffer> content, WriteOptions options) {
 		int partSize = (int) this.settings.partSize();
-		return ContentChunks.cut(content, partSize, partSize, options.contentLength())
-			.switchOnFirst((first, parts) -> {
-				if (!first.hasValue()) {
-					return parts.then(Mono.empty()); // the content failed before any part: let it error
-				}
-				Chunk part = first.get();
-				if (part.last()) {
-					return parts.then(putObject(path, key, part, options));
-				}
-				return new MultipartUpload(path, key, options).run(parts);
-			}, false)
-			.single();
+		Flux<Chunk> parts = ContentChunks.cut(content, partSize, partSize, options.contentLength());
+		return Flux.defer(() -> collect(parts, new ArrayList<>(), path, key, options)).single();
+	}
+
+	/**
+	 * How many parts one {@code PutObject} may carry: as many as a multipart upload would have in
+	 * flight, so that a write holds no more memory than one, and never more than 5 GiB.
+	 */
+	int singlePutParts() {
+		return (int) Math.max(1, Math.min(this.settings.partsInFlight(), MAX_PUT_OBJECT_SIZE / this.settings.partSize()));
+	}
+
+	/**
+	 * Takes parts one by one into {@code held} until the content ends (one {@code PutObject} of them
+	 * all) or until {@link #singlePutParts()} parts are held and more follow (a multipart upload, the
+	 * held parts first). One {@code switchOnFirst} per part held: the parts after the decision flow
+	 * from the source as the upload asks for them, so no part is read ahead beyond what the
+	 * multipart upload would read ahead anyway (a {@code buffer} or {@code concatMap} would hold one
+	 * part more).
+	 */
+	private Flux<ObjectMetadata> collect(Flux<Chunk> parts, List<Chunk> held, String path, String key,
+			WriteOptions options) {
+		return parts.switchOnFirst((first, all) -> {
+			if (!first.hasValue()) {
+				return all.then(Mono.empty()); // the content failed before this part: let it error
+			}
+			Chunk part = first.get();
+			held.add(part);
+			if (part.last()) {
+				return all.then(putObject(path, key, held, options));
+			}
+			if (held.size() == singlePutParts()) {
+				Flux<Chunk> before = Flux.fromIterable(held.subList(0, held.size() - 1));
+				return new MultipartUpload(path, key, options).run(before.concatWith(all));
+			}
+			return collect(all.skip(1), held, path, key, options);
+		}, false);
 	}
 
 	// ---------------------------------------------------------------- single request
 
-	private Mono<ObjectMetadata> putObject(String path, String key, Chunk part, WriteOptions options) {
+	private Mono<ObjectMetadata> putObject(String path, String key, List<Chunk> parts, WriteOptions options) {
+		long size = 0;
+		for (Chunk part : parts) {
+			size += part.size();
+		}
+		long contentLength = size;
 		PutObjectRequest.Builder request = PutObjectRequest.builder()
 			.bucket(this.settings.bucket())
 			.key(key)
-			.contentLength((long) part.size())
+			.contentLength(contentLength)
 			.contentType(options.contentType())
 			.cacheControl(options.cacheControl())
 			.contentDisposition(options.contentDisposition())
@@ -98,11 +146,11 @@ final class S3Writer {
 			request.ifMatch(Etags.quote(options.ifMatch()));
 		}
 		if (!flexibleChecksums()) {
-			request.contentMD5(contentMd5(part));
+			request.contentMD5(contentMd5(parts));
 		}
 		PutObjectRequest put = request.build();
-		return Mono.fromFuture(() -> this.client.putObject(put, body(part)), false)
-			.map((response) -> metadata(path, part.size(), response.eTag(), response.sdkHttpResponse(), options,
+		return Mono.fromFuture(() -> this.client.putObject(put, body(parts)), false)
+			.map((response) -> metadata(path, contentLength, response.eTag(), response.sdkHttpResponse(), options,
 					response.versionId()))
 			.onErrorMap((ex) -> conditionalNotFound(ex, options, path));
 	}
@@ -222,9 +270,16 @@ final class S3Writer {
 
 	/** The base64 MD5 of a part's bytes, for {@code Content-MD5}. */
 	static String contentMd5(Chunk part) {
+		return contentMd5(List.of(part));
+	}
+
+	/** The base64 MD5 of the parts' bytes one after the other, for {@code Content-MD5}. */
+	static String contentMd5(List<Chunk> parts) {
 		try {
 			MessageDigest md5 = MessageDigest.getInstance("MD5");
-			md5.update(part.bytes(), 0, part.size());
+			for (Chunk part : parts) {
+				md5.update(part.bytes(), 0, part.size());
+			}
 			return Base64.getEncoder().encodeToString(md5.digest());
 		}
 		catch (NoSuchAlgorithmException ex) {
@@ -333,6 +388,18 @@ final class S3Writer {
 	/** A part's bytes for the SDK, without a copy (the chunk is not changed after it is cut). */
 	static AsyncRequestBody body(Chunk part) {
 		return AsyncRequestBody.fromByteBufferUnsafe(part.byteBuffer());
+	}
+
+	/** The parts' bytes one after the other, as one body, without a copy. */
+	static AsyncRequestBody body(List<Chunk> parts) {
+		if (parts.size() == 1) {
+			return body(parts.get(0));
+		}
+		ByteBuffer[] buffers = new ByteBuffer[parts.size()];
+		for (int i = 0; i < buffers.length; i++) {
+			buffers[i] = parts.get(i).byteBuffer();
+		}
+		return AsyncRequestBody.fromByteBuffersUnsafe(buffers);
 	}
 
 }

@@ -207,8 +207,9 @@ class S3FaultToleranceTests {
 		faults.get().failing(500, "InternalError").failingParts.set(1);
 		byte[] data = StorageTck.randomBytes(12 * 1024 * 1024, 6);
 		try (ObjectStorage withSdkRetries = ObjectStorage.builder()
-			.backend(new S3Backend(server.settings(this.prefix).toBuilder().partSize(5 * 1024 * 1024).build(), null,
-					this.buffers))
+			// three parts of 5 MiB, more than one PutObject carries with 2 parts in flight: a multipart upload
+			.backend(new S3Backend(server.settings(this.prefix).toBuilder().partSize(5 * 1024 * 1024).partsInFlight(2)
+				.build(), null, this.buffers))
 			.build()) {
 			withSdkRetries.write("parts.bin", Flux.fromIterable(java.util.List.of(data))
 				.map((bytes) -> this.buffers.wrap(bytes))).block(TIMEOUT);

@@ -1,7 +1,9 @@
 package dev.objectstorage.s3;
 
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
@@ -79,8 +81,9 @@ class S3rverIntegrationTests {
 	}
 
 	@ParameterizedTest(name = "{0} bytes")
-	@ValueSource(ints = { 0, 1, 4321, 65_537, 5 * MIB - 1, 5 * MIB, 5 * MIB + 1, 12 * MIB + 4321 })
-	void whenRequiredChecksumsRoundTripEveryByte(int size) {
+	@ValueSource(ints = { 0, 1, 4321, 65_537, 5 * MIB - 1, 5 * MIB, 5 * MIB + 1, 12 * MIB + 4321, 20 * MIB,
+			20 * MIB + 1 })
+	void whenRequiredChecksumsRoundTripEveryByte(int size) throws Exception {
 		S3Settings settings = S3rverServer.get().settings(prefix("checksums")).toBuilder().partSize(5 * MIB).build();
 		assertThat(settings.checksums()).isEqualTo(S3Settings.Checksums.WHEN_REQUIRED);
 		byte[] data = random(size, size);
@@ -88,6 +91,13 @@ class S3rverIntegrationTests {
 			ObjectMetadata written = storage.write("odd.bin", chunks(data, 77_777), WriteOptions.defaults())
 				.block(TIMEOUT);
 			assertThat(written.size()).isEqualTo(size);
+			// up to partsInFlight (4) parts of 5 MiB are one PutObject (with a Content-MD5 of all its bytes),
+			// whose entity tag is the MD5 of its bytes; one byte more is a multipart upload (s3rver gives
+			// those an MD5 without the parts' count; S3SinglePutTests tells the two apart on S3Proxy)
+			if (size <= 4 * 5 * MIB) {
+				assertThat(written.etag()).isEqualTo("\"" + HexFormat.of()
+					.formatHex(MessageDigest.getInstance("MD5").digest(data)) + "\"");
+			}
 			assertThat(storage.stat("odd.bin").block(TIMEOUT).size()).isEqualTo(size);
 			assertThat(read(storage, "odd.bin")).isEqualTo(data);
 			assertThat(stored(settings, "odd.bin")).as("what the server stores").isEqualTo(data);
