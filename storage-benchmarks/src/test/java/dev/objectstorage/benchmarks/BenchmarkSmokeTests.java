@@ -46,8 +46,8 @@ class BenchmarkSmokeTests {
 			.build();
 		Collection<RunResult> results = new Runner(options).run();
 		// local: read_full and write_once 14 subjects at one size, read_range 11, stat 9; network:
-		// read_full and write_once 11 (with azblob, webdav and sftp), read_range 4, stat 3
-		assertThat(results).hasSize(14 + 14 + 11 + 9 + 11 + 11 + 4 + 3);
+		// read_full and write_once 12 (with azblob, webdav, webdav with atomic PUT, and sftp), read_range 4, stat 3
+		assertThat(results).hasSize(14 + 14 + 11 + 9 + 12 + 12 + 4 + 3);
 		for (RunResult result : results) {
 			assertThat(result.getPrimaryResult().getSampleCount()).as(result.getParams().toString()).isPositive();
 		}
