@@ -155,25 +155,31 @@ class FsBackendTests {
 
 	@Test
 	void leftoversOfADeadWriterAreSweptAfterTheirMaxAge() throws Exception {
-		this.storage.write("keep/object.bin", "kept".getBytes()).block(TIMEOUT);
+		// a root of its own: the storage of setUp sweeps its root in the background when it starts, and
+		// could take the stale file away before the sweep this test counts
+		Path root = Files.createDirectories(this.temp.resolve("sweep-root"));
+		ObjectStorage storage = ObjectStorage.builder()
+			.backend(new FsBackend(FsSettings.builder().root(root).tempMaxAge(Duration.ZERO).build()))
+			.build();
+		storage.write("keep/object.bin", "kept".getBytes()).block(TIMEOUT);
 		// what a writer killed midway leaves behind: a temporary file beside its target
-		Path stale = Files.write(this.root.resolve("keep/.os-tmp-0123456789abcdef"), new byte[1000]);
+		Path stale = Files.write(root.resolve("keep/.os-tmp-0123456789abcdef"), new byte[1000]);
 		Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
-		Path fresh = Files.write(this.root.resolve("keep/.os-tmp-fedcba9876543210"), new byte[10]);
-		Path foreign = Files.write(this.root.resolve("keep/.os-tmp-not-ours"), new byte[10]);
+		Path fresh = Files.write(root.resolve("keep/.os-tmp-fedcba9876543210"), new byte[10]);
+		Path foreign = Files.write(root.resolve("keep/.os-tmp-not-ours"), new byte[10]);
 		Files.setLastModifiedTime(foreign, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
 		// no sweep at start
-		FsBackend backend = new FsBackend(FsSettings.builder().root(this.root).tempMaxAge(Duration.ZERO).build());
+		FsBackend backend = new FsBackend(FsSettings.builder().root(root).tempMaxAge(Duration.ZERO).build());
 		assertThat(backend.sweepTemporaryFiles(Duration.ofHours(24))).isEqualTo(1);
 		assertThat(stale).doesNotExist();
 		assertThat(fresh).as("a write that may still be in progress").exists();
 		assertThat(foreign).as("not a name of ours").exists();
-		assertThat(this.storage.readAllBytes("keep/object.bin").block(TIMEOUT)).isEqualTo("kept".getBytes());
+		assertThat(storage.readAllBytes("keep/object.bin").block(TIMEOUT)).isEqualTo("kept".getBytes());
 
 		// with the default age, the sweep runs in the background when a backend starts
-		Path another = Files.write(this.root.resolve(".os-tmp-00000000000000aa"), new byte[1]);
+		Path another = Files.write(root.resolve(".os-tmp-00000000000000aa"), new byte[1]);
 		Files.setLastModifiedTime(another, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
-		new FsBackend(FsSettings.builder().root(this.root).build());
+		new FsBackend(FsSettings.builder().root(root).build());
 		for (int i = 0; i < 600 && Files.exists(another); i++) {
 			Thread.sleep(50); // a bounded wait for the background sweep, not a measure of speed
 		}
