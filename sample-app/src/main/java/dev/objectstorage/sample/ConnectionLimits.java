@@ -10,6 +10,8 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import reactor.netty.NettyPipeline;
@@ -78,12 +80,21 @@ class ConnectionLimits implements NettyServerCustomizer {
 		}
 	}
 
-	/** Per connection: counts it, and times the reading of each request's headers. */
+	/**
+	 * Per connection: counts it, and times the reading of each request's headers. The timer runs
+	 * only while no request is in progress: requests read minus responses completed is zero. Both
+	 * counts change on the connection's event loop (channelRead, and a write promise's listener),
+	 * so a request read before the previous response's last write completed (pipelining, or a busy
+	 * loop) is never timed as if it were still owed.
+	 */
 	private final class Limiter extends ChannelDuplexHandler {
 
 		private ScheduledFuture<?> timeout;
 
 		private boolean counted;
+
+		/** Requests whose headers were read and whose response has not completed. */
+		private int inProgress;
 
 		@Override
 		public void channelActive(ChannelHandlerContext ctx) throws Exception {
@@ -119,6 +130,7 @@ class ConnectionLimits implements NettyServerCustomizer {
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
 			if (msg instanceof HttpRequest) {
+				this.inProgress++;
 				cancelTimeout();
 				ConnectionLimits.this.waiting.remove(ctx.channel());
 			}
@@ -127,15 +139,23 @@ class ConnectionLimits implements NettyServerCustomizer {
 
 		@Override
 		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-			if (msg instanceof LastHttpContent) {
-				// the response is complete: the next request's headers are due in time too
+			if (msg instanceof LastHttpContent && !interim(msg)) {
+				// the response is complete: if no further request was read meanwhile, the next
+				// request's headers are due in time too (the listener runs on the event loop)
 				promise.addListener((future) -> {
-					if (ctx.channel().isActive()) {
-						ctx.executor().execute(() -> awaitHeaders(ctx));
+					this.inProgress = Math.max(0, this.inProgress - 1);
+					if (this.inProgress == 0 && ctx.channel().isActive()) {
+						awaitHeaders(ctx);
 					}
 				});
 			}
 			super.write(ctx, msg, promise);
+		}
+
+		/** A 1xx answer (100 Continue is a full response) does not end the request it answers. */
+		private static boolean interim(Object msg) {
+			return msg instanceof HttpResponse response
+					&& response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
 		}
 
 		@Override

@@ -1,6 +1,7 @@
 package dev.objectstorage.sample;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +77,67 @@ class ConnectionLimitsTests {
 			assertThat(closedByServer(silent, Duration.ofSeconds(30))).as("silent connection closed").isTrue();
 			assertThat(closedByServer(slow, Duration.ofSeconds(30))).as("slowloris connection closed").isTrue();
 		}
+	}
+
+	/**
+	 * A request read while the previous response was still being written (here: pipelined) is in
+	 * progress, not owed: its slow upload outlives the header timeout several times and succeeds.
+	 */
+	@Test
+	void aPipelinedRequestIsNotTimedAsIfItsHeadersWereStillOwed() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			OutputStream out = socket.getOutputStream();
+			out.write(("GET /files HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+					+ "PUT /files/pipelined.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+					+ "Content-Length: 8\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			trickle(out, 8);
+			String answers = readUntil(socket, "\"path\":\"pipelined.bin\"");
+			assertThat(answers).startsWith("HTTP/1.1 200").contains("HTTP/1.1 201");
+		}
+		assertThat(Files.readAllBytes(root.resolve("pipelined.bin"))).hasSize(8);
+	}
+
+	/** 100 Continue answers a request's headers; it does not end the request (the upload goes on). */
+	@Test
+	void anUploadAfter100ContinueIsNotTimedAsIfItsHeadersWereStillOwed() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			OutputStream out = socket.getOutputStream();
+			out.write(("PUT /files/continued.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+					+ "Expect: 100-continue\r\nContent-Length: 8\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			assertThat(readUntil(socket, "\r\n\r\n")).startsWith("HTTP/1.1 100");
+			trickle(out, 8);
+			assertThat(readUntil(socket, "\"path\":\"continued.bin\"")).startsWith("HTTP/1.1 201");
+		}
+		assertThat(Files.readAllBytes(root.resolve("continued.bin"))).hasSize(8);
+	}
+
+	/**
+	 * Sends {@code n} bytes, one every 500 ms: 4 s for 8 bytes, four times the 1 s header timeout
+	 * (a lower bound on the upload's duration, whatever the machine's speed).
+	 */
+	private static void trickle(OutputStream out, int n) throws Exception {
+		for (int i = 0; i < n; i++) {
+			Thread.sleep(500);
+			out.write('x');
+			out.flush();
+		}
+	}
+
+	/** Reads until {@code marker} was seen (30 s bound for a busy machine); what was read so far. */
+	private static String readUntil(Socket socket, String marker) throws Exception {
+		socket.setSoTimeout(30_000);
+		InputStream in = socket.getInputStream();
+		StringBuilder text = new StringBuilder();
+		while (!text.toString().contains(marker)) {
+			int b = in.read();
+			if (b < 0) {
+				throw new AssertionError("connection closed by the server after: " + text);
+			}
+			text.append((char) b);
+		}
+		return text.toString();
 	}
 
 	@Test
