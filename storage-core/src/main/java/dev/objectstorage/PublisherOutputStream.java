@@ -10,6 +10,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
+import dev.objectstorage.spi.HandedOver;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -181,8 +182,9 @@ final class PublisherOutputStream extends StorageOutputStream {
 		while (len > 0) {
 			if (this.chunk == null && len >= CHUNK_SIZE) {
 				// a whole buffer's worth: Arrays.copyOfRange allocates without zeroing (the JIT sees the copy
-				// fill the array), where allocating a buffer and writing into it touches the memory twice
-				this.chunk = this.factory.wrap(Arrays.copyOfRange(b, off, off + CHUNK_SIZE));
+				// fill the array), where allocating a buffer and writing into it touches the memory twice;
+				// the copy is handed over, so a backend that keeps heap arrays keeps it instead of a second copy
+				this.chunk = HandedOver.wrap(Arrays.copyOfRange(b, off, off + CHUNK_SIZE));
 				off += CHUNK_SIZE;
 				len -= CHUNK_SIZE;
 				emit();

@@ -1,7 +1,5 @@
 package dev.objectstorage.memory;
 
-import dev.objectstorage.spi.Etags;
-import dev.objectstorage.spi.Ranges;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +21,10 @@ import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
 import dev.objectstorage.WriteOptions;
 import dev.objectstorage.spi.Contents;
+import dev.objectstorage.spi.Etags;
+import dev.objectstorage.spi.HandedOver;
 import dev.objectstorage.spi.PathOrder;
+import dev.objectstorage.spi.Ranges;
 import dev.objectstorage.spi.StorageBackend;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -137,10 +138,16 @@ public class MemoryBackend implements StorageBackend {
 			.map((chunks) -> store(path, chunks, options));
 	}
 
-	/** Copies a buffer's bytes out (the one copy a write makes) and releases it. */
+	/** Copies a buffer's bytes out (the one copy a write makes; none for a handed-over array) and releases it. */
 	private static void append(List<byte[]> chunks, DataBuffer buffer) {
 		try {
-			if (buffer.readableByteCount() > 0) {
+			byte[] handed = HandedOver.array(buffer);
+			if (handed != null) {
+				if (handed.length > 0) {
+					chunks.add(handed);
+				}
+			}
+			else if (buffer.readableByteCount() > 0) {
 				try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
 					while (it.hasNext()) {
 						chunks.add(copy(it.next()));

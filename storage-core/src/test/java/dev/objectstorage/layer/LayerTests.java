@@ -14,9 +14,11 @@ import dev.objectstorage.ObjectStorage;
 import dev.objectstorage.Operation;
 import dev.objectstorage.ReadOptions;
 import dev.objectstorage.StorageException;
+import dev.objectstorage.WriteOptions;
 import dev.objectstorage.layer.RetryLayer.RetrySettings;
 import dev.objectstorage.layer.TimeoutLayer.TimeoutSettings;
 import dev.objectstorage.memory.MemoryBackend;
+import dev.objectstorage.spi.HandedOver;
 import dev.objectstorage.spi.StorageBackend;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -119,6 +121,36 @@ class LayerTests {
 
 	private ObjectStorage storage(Layer... layers) {
 		return ObjectStorage.builder().backend(this.memory).layers(List.of(layers)).build();
+	}
+
+	/**
+	 * An output stream's full buffers are copies that nothing touches again: they reach the backend
+	 * through every layer still handed over, so the memory backend keeps them instead of copying again.
+	 */
+	@Test
+	void anOutputStreamsCopiesReachTheBackendHandedOverThroughTheLayers() throws Exception {
+		List<Boolean> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
+		Layer recording = (backend) -> new ForwardingBackend(backend) {
+			@Override
+			public Mono<ObjectMetadata> write(String path, Flux<DataBuffer> content, WriteOptions options) {
+				return super.write(path, content.doOnNext((b) -> handed.add(HandedOver.array(b) != null)),
+						options);
+			}
+		};
+		ObjectStorage storage = storage(new MetricsLayer(), new RetryLayer(FAST_RETRY),
+				new TimeoutLayer(new TimeoutSettings(TIMEOUT, TIMEOUT)), new ConcurrencyLimitLayer(2), recording);
+		byte[] data = new byte[3 * 65536 + 100];
+		new java.util.Random(5).nextBytes(data);
+		try (var out = storage.openOutputStream("streamed")) {
+			out.write(data, 0, 100); // a partly filled buffer first: copied by the backend
+			out.write(data, 100, data.length - 100);
+		}
+		assertThat(handed).containsExactly(false, true, true, false);
+		assertThat(storage.readAllBytes("streamed").block(TIMEOUT)).isEqualTo(data);
+		byte[] reused = data.clone(); // a caller's own array is never kept: writing to it later changes nothing
+		storage.write("plain", reused).block(TIMEOUT);
+		java.util.Arrays.fill(reused, (byte) 0);
+		assertThat(storage.readAllBytes("plain").block(TIMEOUT)).isEqualTo(data);
 	}
 
 	@Test
