@@ -43,9 +43,10 @@ class InvalidSettingTests {
 		assertThat(settings.bufferSize()).isEqualTo(FsSettings.DEFAULT_BUFFER_SIZE);
 		assertThat(settings.mmapThreshold()).isEqualTo(FsSettings.DEFAULT_MMAP_THRESHOLD);
 		assertThat(settings.tempMaxAge()).isEqualTo(FsSettings.DEFAULT_TEMP_MAX_AGE);
+		assertThat(settings.openOnEventLoop()).isFalse();
 		FsSettings changed = settings.toBuilder().fsync(true).createRoot(false).build();
 		assertThat(changed).isEqualTo(new FsSettings(Path.of("/tmp/x"), false, true, FsSettings.DEFAULT_BUFFER_SIZE,
-				FsSettings.DEFAULT_MMAP_THRESHOLD, FsSettings.DEFAULT_TEMP_MAX_AGE));
+				FsSettings.DEFAULT_MMAP_THRESHOLD, FsSettings.DEFAULT_TEMP_MAX_AGE, false));
 	}
 
 	@Test

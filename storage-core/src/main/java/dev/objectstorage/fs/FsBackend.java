@@ -68,7 +68,7 @@ public class FsBackend implements StorageBackend {
 
 	private final Capabilities capabilities;
 
-	private final FsOffload offload = new FsOffload();
+	private final FsOffload offload;
 
 	private final FsReader reader;
 
@@ -92,6 +92,7 @@ public class FsBackend implements StorageBackend {
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.bufferFactory = Objects.requireNonNull(bufferFactory, "bufferFactory");
 		this.root = new FsRoot(settings);
+		this.offload = new FsOffload(settings.openOnEventLoop());
 		this.xattrs = FsMetadata.isSupported(this.root.path());
 		this.capabilities = Capabilities.full()
 			.writeWithContentType(this.xattrs)

@@ -12,6 +12,16 @@ final class FsOffload {
 
 	private final Scheduler scheduler = Schedulers.boundedElastic();
 
+	private final boolean openInPlace;
+
+	/**
+	 * @param openInPlace whether {@link #open} runs in place also on a non-blocking thread
+	 * ({@link FsSettings#openOnEventLoop()})
+	 */
+	FsOffload(boolean openInPlace) {
+		this.openInPlace = openInPlace;
+	}
+
 	Scheduler scheduler() {
 		return this.scheduler;
 	}
@@ -29,6 +39,14 @@ final class FsOffload {
 
 	<T> Mono<T> offload(Mono<T> mono) {
 		return Mono.defer(() -> Schedulers.isInNonBlockingThread() ? mono.subscribeOn(this.scheduler) : mono);
+	}
+
+	/**
+	 * Like {@link #offload(Mono)}, for a read's open and a stat: in place on any thread when the
+	 * settings allow it ({@link FsSettings#openOnEventLoop()}).
+	 */
+	<T> Mono<T> open(Mono<T> mono) {
+		return this.openInPlace ? mono : offload(mono);
 	}
 
 }

@@ -64,7 +64,7 @@ final class FsReader {
 	}
 
 	Mono<ObjectContent> open(String path, ReadOptions options) {
-		return this.offload.offload(Mono.fromCallable(() -> openForRead(path, options)))
+		return this.offload.open(Mono.fromCallable(() -> openForRead(path, options)))
 			.onErrorMap((ex) -> FsErrors.map(ex, Operation.READ, path))
 			.doOnDiscard(ObjectContent.class, ObjectContent::release);
 	}
@@ -256,7 +256,7 @@ final class FsReader {
 
 	Mono<ObjectMetadata> stat(String path) {
 		return this.offload
-			.offload(Mono.fromCallable(() -> statFile(path, this.root.realInside(this.root.resolve(path)))))
+			.open(Mono.fromCallable(() -> statFile(path, this.root.realInside(this.root.resolve(path)))))
 			.onErrorMap((ex) -> FsErrors.map(ex, Operation.STAT, path));
 	}
 

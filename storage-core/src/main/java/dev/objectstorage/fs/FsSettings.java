@@ -24,9 +24,15 @@ import org.jspecify.annotations.Nullable;
  * @param tempMaxAge temporary files of writes ({@code .os-tmp-*}) older than this are left over from a
  * process that died mid-write: a sweep in the background after start deletes them; {@link Duration#ZERO}
  * turns the sweep off
+ * @param openOnEventLoop whether a read's open and a stat run on the calling thread also when it is an
+ * event loop (as Spring's static resource handler does), instead of moving to Reactor's
+ * bounded-elastic scheduler and back: two thread hand-offs less per download, which is most of the
+ * cost of serving a small file. Only for a local disk, where an open waits for no network: a stalled
+ * open blocks every connection of that event loop. The bytes of a streamed read, writes, lists and
+ * deletes always leave the event loop.
  */
 public record FsSettings(Path root, boolean createRoot, boolean fsync, int bufferSize, long mmapThreshold,
-		Duration tempMaxAge) {
+		Duration tempMaxAge, boolean openOnEventLoop) {
 
 	/** Default age from which a temporary file is a leftover: 24 hours. */
 	public static final Duration DEFAULT_TEMP_MAX_AGE = Duration.ofHours(24);
@@ -76,6 +82,7 @@ public record FsSettings(Path root, boolean createRoot, boolean fsync, int buffe
 		builder.bufferSize = this.bufferSize;
 		builder.mmapThreshold = this.mmapThreshold;
 		builder.tempMaxAge = this.tempMaxAge;
+		builder.openOnEventLoop = this.openOnEventLoop;
 		return builder;
 	}
 
@@ -93,6 +100,8 @@ public record FsSettings(Path root, boolean createRoot, boolean fsync, int buffe
 		private long mmapThreshold = DEFAULT_MMAP_THRESHOLD;
 
 		private @Nullable Duration tempMaxAge = DEFAULT_TEMP_MAX_AGE;
+
+		private boolean openOnEventLoop;
 
 		private Builder() {
 		}
@@ -159,13 +168,24 @@ public record FsSettings(Path root, boolean createRoot, boolean fsync, int buffe
 		}
 
 		/**
+		 * Sets whether a read's open and a stat run in place also on an event loop ({@code false}:
+		 * they move to the bounded-elastic scheduler). Only for a local disk.
+		 * @param openOnEventLoop whether to run them in place
+		 * @return this builder
+		 */
+		public Builder openOnEventLoop(boolean openOnEventLoop) {
+			this.openOnEventLoop = openOnEventLoop;
+			return this;
+		}
+
+		/**
 		 * Validates and builds the settings.
 		 * @return the settings
 		 * @throws InvalidSettingException naming the setting whose value is invalid or missing
 		 */
 		public FsSettings build() {
 			return new FsSettings(this.root, this.createRoot, this.fsync, this.bufferSize, this.mmapThreshold,
-					this.tempMaxAge);
+					this.tempMaxAge, this.openOnEventLoop);
 		}
 
 	}

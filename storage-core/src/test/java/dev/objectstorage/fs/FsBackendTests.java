@@ -23,9 +23,11 @@ import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Mono;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -283,6 +285,46 @@ class FsBackendTests {
 		}).then()).block(TIMEOUT);
 		assertThat(new String(sent.array(), 0, sent.position(), StandardCharsets.UTF_8)).isEqualTo("first version");
 		assertThat(content.metadata().size()).isEqualTo(13);
+	}
+
+	/**
+	 * File I/O leaves a non-blocking thread (here Reactor's parallel scheduler, as an event loop
+	 * would be): the open's result arrives on a bounded-elastic worker. With openOnEventLoop the open
+	 * and the stat run in place, while the bytes of a streamed read still leave the thread.
+	 */
+	@Test
+	void openAndStatLeaveNonBlockingThreadsUnlessOpenOnEventLoopIsSet() throws IOException {
+		Files.write(this.root.resolve("t.bin"), new byte[100]);
+		FsBackend offloading = new FsBackend(FsSettings.builder().root(this.root).tempMaxAge(Duration.ZERO).build());
+		FsBackend inPlace = new FsBackend(
+				FsSettings.builder().root(this.root).tempMaxAge(Duration.ZERO).openOnEventLoop(true).build());
+		assertThat(threadOfOpen(offloading)).startsWith("boundedElastic");
+		assertThat(threadOfStat(offloading)).startsWith("boundedElastic");
+		assertThat(threadOfOpen(inPlace)).startsWith("parallel");
+		assertThat(threadOfStat(inPlace)).startsWith("parallel");
+		String bodyThread = Mono.defer(() -> inPlace.open("t.bin", dev.objectstorage.ReadOptions.defaults()))
+			.flatMapMany(ObjectContent::body)
+			.map((buffer) -> {
+				DataBufferUtils.release(buffer);
+				return Thread.currentThread().getName();
+			})
+			.subscribeOn(Schedulers.parallel())
+			.blockLast(TIMEOUT);
+		assertThat(bodyThread).startsWith("boundedElastic");
+	}
+
+	private static String threadOfOpen(FsBackend backend) {
+		return Mono.defer(() -> backend.open("t.bin", dev.objectstorage.ReadOptions.defaults())).map((content) -> {
+			content.release();
+			return Thread.currentThread().getName();
+		}).subscribeOn(Schedulers.parallel()).block(TIMEOUT);
+	}
+
+	private static String threadOfStat(FsBackend backend) {
+		return Mono.defer(() -> backend.stat("t.bin"))
+			.map((metadata) -> Thread.currentThread().getName())
+			.subscribeOn(Schedulers.parallel())
+			.block(TIMEOUT);
 	}
 
 	@Test

@@ -46,6 +46,7 @@ class FsStorageBackendFactory implements StorageBackendFactory {
 			.bufferSize((int) bufferSize)
 			.mmapThreshold(fs.getMmapThreshold().toBytes())
 			.tempMaxAge(fs.getTempMaxAge())
+			.openOnEventLoop(fs.isOpenOnEventLoop())
 			.build());
 		try {
 			return new FsBackend(settings, bufferFactory);
