@@ -65,11 +65,11 @@ public final class ContentChunks {
 	/**
 	 * Sends chunks in one request or in parts: holds the first chunks until the content ends or they
 	 * reach {@code limit} bytes. A content that ended within {@code limit} bytes goes to
-	 * {@code whole}, once it has completed; a longer one goes to {@code inParts}, every chunk in
-	 * order, the held ones first. Nothing is read ahead: the chunks after the held ones are read as
-	 * {@code inParts} asks for them, so an upload that keeps {@code n} parts in flight holds those
-	 * and the one being cut. A content that fails before the decision fails the result, and neither
-	 * function is called.
+	 * {@code whole} (whose result is subscribed to once the content has completed); a longer one goes
+	 * to {@code inParts}, every chunk in order, the held ones first. Nothing is read ahead: the chunks
+	 * after the held ones are read as {@code inParts} asks for them, so an upload that keeps
+	 * {@code n} parts in flight holds those (or the held ones, if more) and the one being cut. A
+	 * content that fails before the decision fails the result, and neither function is called.
 	 * <p>
 	 * Built from Reactor operators: {@code bufferUntil} makes the held chunks one list (and every
 	 * later chunk a list of its own), {@code switchOnFirst} decides on it, and the held chunks are
