@@ -32,11 +32,13 @@ import org.springframework.core.io.buffer.DataBuffer;
  * Streams writes to a block blob in bounded memory.
  * <p>
  * The content is copied, as it arrives, into chunks of {@link AzureBlobSettings#blockSize()} bytes
- * (each its own array); each incoming buffer is released as soon as it is copied, so every byte is
- * copied once (the first array, while the content's length is unknown, grows by doubling). The first chunks are collected until the content ends or they reach
- * {@link AzureBlobSettings#maxSingleUploadSize()} bytes (by default {@code blockSize *
- * blocksInFlight}, 32 MiB). A content that ended within that size is sent with one {@code Put Blob}
- * of its exact length, the chunks handed to the SDK as views (not copies). Otherwise every chunk,
+ * ({@link ContentChunks#cut}); each incoming buffer is released as soon as it is copied, so every
+ * byte is copied once (while the content's length is unknown, the first chunk is made of arrays of
+ * growing size, not one array copied as it grows). The first chunks are collected until the content
+ * ends or they reach {@link AzureBlobSettings#maxSingleUploadSize()} bytes (by default
+ * {@code blockSize * blocksInFlight}, 32 MiB; {@link ContentChunks#wholeOrParts}). A content that
+ * ended within that size is sent with one {@code Put Blob} of its exact length, the chunks handed to
+ * the SDK as views (not copies). Otherwise every chunk,
  * the collected ones first, is staged as a block with {@code Put Block} under an ID unique to this
  * upload, at most {@link AzureBlobSettings#blocksInFlight()} at a time, and {@code Put Block List}
  * commits them. Both requests are atomic: readers see the old blob or the whole new one. The
@@ -62,47 +64,17 @@ final class AzureBlobWriter {
 
 	Mono<ObjectMetadata> write(String path, BlockBlobAsyncClient blob, Flux<DataBuffer> content,
 			WriteOptions options) {
-		long limit = this.settings.maxSingleUploadSize();
 		int blockSize = (int) this.settings.blockSize();
-		// the first list holds the chunks collected before the decision, every later list one chunk
-		Flux<List<Chunk>> collected = Flux.defer(() -> {
-			long[] size = new long[1];
-			boolean[] decided = new boolean[1];
-			return ContentChunks.cut(content, blockSize, blockSize, options.contentLength()).bufferUntil((chunk) -> {
-				if (decided[0]) {
-					return true;
-				}
-				size[0] += chunk.size();
-				// a chunk that is not the last is followed by at least one more byte
-				decided[0] = chunk.last() || size[0] >= limit;
-				return decided[0];
-			});
-		});
-		return collected.switchOnFirst((signal, lists) -> {
-			if (!signal.hasValue()) {
-				return lists.then(Mono.empty()); // the content failed before the decision: let it error
-			}
-			List<Chunk> head = signal.get();
-			long size = size(head);
-			if (head.get(head.size() - 1).last() && size <= limit) {
-				return lists.then(putBlob(path, blob, head, size, options));
-			}
-			return stageAndCommit(path, blob, lists.concatMapIterable((chunks) -> chunks, 1), options);
-		}, false).single();
-	}
-
-	private static long size(List<Chunk> chunks) {
-		long size = 0;
-		for (Chunk chunk : chunks) {
-			size += chunk.size();
-		}
-		return size;
+		Flux<Chunk> chunks = ContentChunks.cut(content, blockSize, blockSize, options.contentLength());
+		return ContentChunks.wholeOrParts(chunks, this.settings.maxSingleUploadSize(),
+				(held) -> putBlob(path, blob, held, options), (all) -> stageAndCommit(path, blob, all, options));
 	}
 
 	// ---------------------------------------------------------------- one request
 
-	private Mono<ObjectMetadata> putBlob(String path, BlockBlobAsyncClient blob, List<Chunk> chunks, long size,
+	private Mono<ObjectMetadata> putBlob(String path, BlockBlobAsyncClient blob, List<Chunk> chunks,
 			WriteOptions options) {
+		long size = ContentChunks.size(chunks);
 		BlockBlobSimpleUploadOptions upload = new BlockBlobSimpleUploadOptions(data(chunks))
 			.setHeaders(headers(options))
 			.setMetadata(MetadataNames.encode(options.userMetadata()))
@@ -118,15 +90,15 @@ final class AzureBlobWriter {
 	 * read-only views, which the SDK can send again on a retry.
 	 */
 	private static BinaryData data(List<Chunk> chunks) {
-		if (chunks.size() == 1) {
-			Chunk chunk = chunks.get(0);
-			return (chunk.size() == chunk.bytes().length) ? BinaryData.fromBytes(chunk.bytes()) : data(chunk);
+		byte[] array = (chunks.size() == 1) ? chunks.get(0).wholeArray() : null;
+		if (array != null) {
+			return BinaryData.fromBytes(array);
 		}
-		List<ByteBuffer> views = new ArrayList<>(chunks.size());
+		List<ByteBuffer> views = new ArrayList<>();
 		for (Chunk chunk : chunks) {
-			views.add(view(chunk));
+			views.addAll(views(chunk));
 		}
-		return BinaryData.fromListByteBuffer(views);
+		return fromViews(views);
 	}
 
 	// ---------------------------------------------------------------- blocks
@@ -200,13 +172,19 @@ final class AzureBlobWriter {
 	private record Block(String id, BinaryData data) {
 	}
 
-	/** A read-only view of a chunk's bytes (not a copy), which the SDK can send again on a retry. */
+	/** A chunk's bytes as read-only views (not copies), which the SDK can send again on a retry. */
 	private static BinaryData data(Chunk chunk) {
-		return BinaryData.fromByteBuffer(view(chunk));
+		return fromViews(views(chunk));
 	}
 
-	private static ByteBuffer view(Chunk chunk) {
-		return chunk.byteBuffer().asReadOnlyBuffer();
+	private static BinaryData fromViews(List<ByteBuffer> views) {
+		return (views.size() == 1) ? BinaryData.fromByteBuffer(views.get(0)) : BinaryData.fromListByteBuffer(views);
+	}
+
+	private static List<ByteBuffer> views(Chunk chunk) {
+		List<ByteBuffer> views = chunk.byteBuffers();
+		views.replaceAll(ByteBuffer::asReadOnlyBuffer);
+		return views;
 	}
 
 }

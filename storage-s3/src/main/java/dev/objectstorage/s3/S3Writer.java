@@ -85,7 +85,10 @@ final class S3Writer {
 	Mono<ObjectMetadata> write(String path, String key, Flux<DataBuffer> content, WriteOptions options) {
 		int partSize = (int) this.settings.partSize();
 		Flux<Chunk> parts = ContentChunks.cut(content, partSize, partSize, options.contentLength());
-		return Flux.defer(() -> collect(parts, new ArrayList<>(), path, key, options)).single();
+		// the parts held for a PutObject become the multipart upload's first parts
+		return ContentChunks.wholeOrParts(parts, (long) singlePutParts() * partSize,
+				(held) -> putObject(path, key, held, options),
+				(all) -> new MultipartUpload(path, key, options).run(all));
 	}
 
 	/**
@@ -96,41 +99,10 @@ final class S3Writer {
 		return (int) Math.max(1, Math.min(this.settings.partsInFlight(), MAX_PUT_OBJECT_SIZE / this.settings.partSize()));
 	}
 
-	/**
-	 * Takes parts one by one into {@code held} until the content ends (one {@code PutObject} of them
-	 * all) or until {@link #singlePutParts()} parts are held and more follow (a multipart upload, the
-	 * held parts first). One {@code switchOnFirst} per part held: the parts after the decision flow
-	 * from the source as the upload asks for them, so no part is read ahead beyond what the
-	 * multipart upload would read ahead anyway (a {@code buffer} or {@code concatMap} would hold one
-	 * part more).
-	 */
-	private Flux<ObjectMetadata> collect(Flux<Chunk> parts, List<Chunk> held, String path, String key,
-			WriteOptions options) {
-		return parts.switchOnFirst((first, all) -> {
-			if (!first.hasValue()) {
-				return all.then(Mono.empty()); // the content failed before this part: let it error
-			}
-			Chunk part = first.get();
-			held.add(part);
-			if (part.last()) {
-				return all.then(putObject(path, key, held, options));
-			}
-			if (held.size() == singlePutParts()) {
-				Flux<Chunk> before = Flux.fromIterable(held.subList(0, held.size() - 1));
-				return new MultipartUpload(path, key, options).run(before.concatWith(all));
-			}
-			return collect(all.skip(1), held, path, key, options);
-		}, false);
-	}
-
 	// ---------------------------------------------------------------- single request
 
 	private Mono<ObjectMetadata> putObject(String path, String key, List<Chunk> parts, WriteOptions options) {
-		long size = 0;
-		for (Chunk part : parts) {
-			size += part.size();
-		}
-		long contentLength = size;
+		long contentLength = ContentChunks.size(parts);
 		PutObjectRequest.Builder request = PutObjectRequest.builder()
 			.bucket(this.settings.bucket())
 			.key(key)
@@ -278,7 +250,9 @@ final class S3Writer {
 		try {
 			MessageDigest md5 = MessageDigest.getInstance("MD5");
 			for (Chunk part : parts) {
-				md5.update(part.bytes(), 0, part.size());
+				for (ByteBuffer bytes : part.byteBuffers()) {
+					md5.update(bytes);
+				}
 			}
 			return Base64.getEncoder().encodeToString(md5.digest());
 		}
@@ -387,19 +361,19 @@ final class S3Writer {
 
 	/** A part's bytes for the SDK, without a copy (the chunk is not changed after it is cut). */
 	static AsyncRequestBody body(Chunk part) {
-		return AsyncRequestBody.fromByteBufferUnsafe(part.byteBuffer());
+		return body(List.of(part));
 	}
 
 	/** The parts' bytes one after the other, as one body, without a copy. */
 	static AsyncRequestBody body(List<Chunk> parts) {
-		if (parts.size() == 1) {
-			return body(parts.get(0));
+		List<ByteBuffer> buffers = new ArrayList<>();
+		for (Chunk part : parts) {
+			buffers.addAll(part.byteBuffers());
 		}
-		ByteBuffer[] buffers = new ByteBuffer[parts.size()];
-		for (int i = 0; i < buffers.length; i++) {
-			buffers[i] = parts.get(i).byteBuffer();
+		if (buffers.size() == 1) {
+			return AsyncRequestBody.fromByteBufferUnsafe(buffers.get(0));
 		}
-		return AsyncRequestBody.fromByteBuffersUnsafe(buffers);
+		return AsyncRequestBody.fromByteBuffersUnsafe(buffers.toArray(new ByteBuffer[0]));
 	}
 
 }
