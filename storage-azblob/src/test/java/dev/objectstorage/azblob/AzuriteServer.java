@@ -172,9 +172,18 @@ public final class AzuriteServer {
 		for (int attempt = 0; attempt < 3; attempt++) {
 			int port = freePort();
 			Path workDir = Files.createTempDirectory("azurite-");
-			// Azurite keeps its data in memory (none of it survives the process) and writes no debug log
-			List<String> command = List.of(node(), main.toString(), "--blobHost", "127.0.0.1", "--blobPort",
-					String.valueOf(port), "--inMemoryPersistence", "--disableTelemetry", "--silent");
+			// Azurite keeps its data in memory (none of it survives the process) and writes no debug log;
+			// with -Dazurite.on-disk=true in files of its work directory (deleted with it): the benchmark's
+			// repeated overwrites outgrow the in-memory store (409 MemoryExtentStoreAtSizeLimit at half the
+			// machine's memory), since Azurite frees the extents of overwritten blobs only every few minutes
+			List<String> command = new ArrayList<>(List.of(node(), main.toString(), "--blobHost", "127.0.0.1",
+					"--blobPort", String.valueOf(port), "--disableTelemetry", "--silent"));
+			if (Boolean.getBoolean("azurite.on-disk")) {
+				command.addAll(List.of("--location", workDir.resolve("data").toString()));
+			}
+			else {
+				command.add("--inMemoryPersistence");
+			}
 			Process process = new ProcessBuilder(command).directory(workDir.toFile())
 				.redirectErrorStream(true)
 				.redirectOutput(workDir.resolve("azurite.log").toFile())
