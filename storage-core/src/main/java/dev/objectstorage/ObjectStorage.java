@@ -250,7 +250,7 @@ public interface ObjectStorage extends AutoCloseable {
 	 * read and releases the buffers it holds. Errors are thrown from {@code read} as
 	 * {@link java.io.IOException}s whose cause is the {@link StorageException}.
 	 * <p>
-	 * The stream keeps 16 buffers of the read requested ahead of the reader. Buffers of 128 KiB or
+	 * The stream keeps 16 buffers of the read requested ahead of the reader. Buffers of 32 KiB or
 	 * more are handed over as they are; smaller ones (HTTP clients deliver about 8 KiB at a time) are
 	 * first joined, with the backend's {@link DataBufferFactory}, into buffers of at least 128 KiB, so
 	 * that the reading thread is woken once per 128 KiB rather than once per small buffer. Memory held
