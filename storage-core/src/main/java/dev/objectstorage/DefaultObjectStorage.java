@@ -26,9 +26,6 @@ import static dev.objectstorage.StorageErrors.requireNonNull;
  */
 final class DefaultObjectStorage implements ObjectStorage {
 
-	/** How many buffers an {@link #openInputStream} keeps requested ahead of the reader. */
-	private static final int INPUT_STREAM_DEMAND = 4;
-
 	private final String name;
 
 	private final StorageBackend backend;
@@ -270,8 +267,7 @@ final class DefaultObjectStorage implements ObjectStorage {
 
 	@Override
 	public InputStream openInputStream(String path, ReadOptions options) {
-		InputStream in = DataBufferUtils.subscriberInputStream(read(path, options), INPUT_STREAM_DEMAND);
-		return new StorageInputStream(in);
+		return StorageInputStream.of(read(path, options), bufferFactory());
 	}
 
 	@Override

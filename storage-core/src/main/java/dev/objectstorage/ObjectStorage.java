@@ -246,9 +246,19 @@ public interface ObjectStorage extends AutoCloseable {
 	Mono<URI> presignWrite(String path, Duration expiresIn);
 
 	/**
-	 * A blocking {@link InputStream} over {@link #read(String)}. Bytes are handed over from the
-	 * buffers without a second copy; closing the stream early cancels the read. Errors are thrown
-	 * from {@code read} as {@link java.io.IOException}s whose cause is the {@link StorageException}.
+	 * A blocking {@link InputStream} over {@link #read(String)}; closing the stream early cancels the
+	 * read and releases the buffers it holds. Errors are thrown from {@code read} as
+	 * {@link java.io.IOException}s whose cause is the {@link StorageException}.
+	 * <p>
+	 * The stream keeps 16 buffers of the read requested ahead of the reader. Buffers of 32 KiB or
+	 * more are handed over as they are; smaller ones (HTTP clients deliver about 8 KiB at a time) are
+	 * first joined, with the backend's {@link DataBufferFactory}, into buffers of at least 128 KiB, so
+	 * that the reading thread is woken once per 128 KiB rather than once per small buffer. Memory held
+	 * ahead of the reader is therefore bounded: at most 17 buffers (plus less than 128 KiB being
+	 * joined), each at most 128 KiB larger than the largest buffer the backend delivers (about
+	 * 2.4 MiB on S3, whose buffers are 8 KiB). The bytes pass through the storage's layers as they
+	 * reach the stream, so the metrics of a stream closed early count up to that read-ahead more than
+	 * the caller read.
 	 * @param path the object's path
 	 * @return the stream; the caller closes it
 	 */

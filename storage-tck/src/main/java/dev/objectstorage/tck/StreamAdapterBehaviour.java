@@ -60,6 +60,35 @@ public interface StreamAdapterBehaviour extends StorageTck {
 	}
 
 	@Test
+	@DisplayName("openInputStream reads an object delivered in small buffers, which it joins, byte for byte")
+	default void inputStreamReadsSmallBuffers() throws IOException {
+		byte[] data = randomBytes(1024 * 1024 + 17, 31);
+		write("io/small.bin", data);
+		// backends that honour bufferSize deliver 1000-byte buffers; the stream joins them before the reader
+		try (InputStream in = storage().openInputStream("io/small.bin", ReadOptions.defaults().withBufferSize(1000))) {
+			assertThat(in.read()).isEqualTo(data[0] & 0xFF);
+			byte[] rest = in.readAllBytes();
+			assertThat(rest.length).isEqualTo(data.length - 1);
+			assertThat(sha256(rest)).isEqualTo(sha256(Arrays.copyOfRange(data, 1, data.length)));
+			assertThat(in.read()).isEqualTo(-1);
+		}
+		buffers().assertAllReleased(RELEASE_WAIT);
+	}
+
+	@Test
+	@DisplayName("closing an InputStream of small buffers midway releases the buffers requested ahead and those being joined")
+	default void inputStreamOfSmallBuffersClosedMidway() throws IOException {
+		byte[] data = randomBytes(4 * 1024 * 1024, 32);
+		write("io/midway.bin", data);
+		try (InputStream in = storage().openInputStream("io/midway.bin", ReadOptions.defaults().withBufferSize(1000))) {
+			// past several joined buffers, into the middle of one
+			byte[] first = in.readNBytes(300 * 1024 + 7);
+			assertThat(first).isEqualTo(Arrays.copyOf(data, first.length));
+		}
+		buffers().assertAllReleased(RELEASE_WAIT);
+	}
+
+	@Test
 	@DisplayName("an InputStream of a missing object throws an IOException caused by NOT_FOUND")
 	default void inputStreamOfMissingObject() {
 		Throwable thrown = catchThrowable(() -> {
