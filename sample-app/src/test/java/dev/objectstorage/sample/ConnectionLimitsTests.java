@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * so a real request is served while others hold connections open.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sample.header-timeout=1s", "sample.max-connections=200" })
+		properties = { "sample.header-timeout=3s", "sample.max-connections=200" })
 class ConnectionLimitsTests {
 
 	private static Path root;
@@ -73,7 +73,7 @@ class ConnectionLimitsTests {
 		try (Socket silent = new Socket("127.0.0.1", this.port); Socket slow = new Socket("127.0.0.1", this.port)) {
 			slow.getOutputStream().write("GET /files HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
 			slow.getOutputStream().flush();
-			// the timeout is 1 s; 30 s is a bound for a busy machine, not a measure of speed
+			// the timeout is 3 s; 30 s is a bound for a busy machine, not a measure of speed
 			assertThat(closedByServer(silent, Duration.ofSeconds(30))).as("silent connection closed").isTrue();
 			assertThat(closedByServer(slow, Duration.ofSeconds(30))).as("slowloris connection closed").isTrue();
 		}
@@ -89,13 +89,13 @@ class ConnectionLimitsTests {
 			OutputStream out = socket.getOutputStream();
 			out.write(("GET /files HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 					+ "PUT /files/pipelined.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
-					+ "Content-Length: 8\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+					+ "Content-Length: 12\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
 			out.flush();
-			trickle(out, 8);
+			trickle(out, 12);
 			String answers = readUntil(socket, "\"path\":\"pipelined.bin\"");
 			assertThat(answers).startsWith("HTTP/1.1 200").contains("HTTP/1.1 201");
 		}
-		assertThat(Files.readAllBytes(root.resolve("pipelined.bin"))).hasSize(8);
+		assertThat(Files.readAllBytes(root.resolve("pipelined.bin"))).hasSize(12);
 	}
 
 	/**
@@ -172,17 +172,17 @@ class ConnectionLimitsTests {
 		try (Socket socket = new Socket("127.0.0.1", this.port)) {
 			OutputStream out = socket.getOutputStream();
 			out.write(("PUT /files/continued.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
-					+ "Expect: 100-continue\r\nContent-Length: 8\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+					+ "Expect: 100-continue\r\nContent-Length: 12\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 			assertThat(readUntil(socket, "\r\n\r\n")).startsWith("HTTP/1.1 100");
-			trickle(out, 8);
+			trickle(out, 12);
 			assertThat(readUntil(socket, "\"path\":\"continued.bin\"")).startsWith("HTTP/1.1 201");
 		}
-		assertThat(Files.readAllBytes(root.resolve("continued.bin"))).hasSize(8);
+		assertThat(Files.readAllBytes(root.resolve("continued.bin"))).hasSize(12);
 	}
 
 	/**
-	 * Sends {@code n} bytes, one every 500 ms: 4 s for 8 bytes, four times the 1 s header timeout
+	 * Sends {@code n} bytes, one every 500 ms: 6 s for 12 bytes, twice the 3 s header timeout
 	 * (a lower bound on the upload's duration, whatever the machine's speed).
 	 */
 	private static void trickle(OutputStream out, int n) throws Exception {
