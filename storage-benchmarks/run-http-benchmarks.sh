@@ -12,6 +12,9 @@
 #   nginx           Debian's nginx (apt-get install nginx), sendfile on, access log off
 #   webflux-static  StaticFilesApplication: Spring Boot WebFlux, spring.webflux.static-path-pattern=/files/**
 #   sample-fs       the sample app, storage.type=fs on the same directory (zero-copy)
+#   sample-static   the sample app again (its filters, headers, observations), but the files served by
+#                   WebFlux's static resource handler under /static/**: what the app's own stack costs
+#                   without the storage library and the files controller (not in the default list)
 #   sample-s3       the sample app, profile s3, against S3Proxy in a process of its own (streamed);
 #                   the files are uploaded through the app (PUT /files/...) first
 # Cases: file sizes $SIZES (4 KiB, 1 MiB, 64 MiB) × $CONNECTIONS (1, 32). First every server gets
@@ -20,7 +23,8 @@
 # wrk uses one thread per connection, at most 2 (the machine's cores are shared with the server).
 #
 # Environment: DURATION (10), WARMUP (5), INITIAL_WARMUP (10), REPEATS (3), SIZES, CONNECTIONS,
-# SERVERS (all four),
+# SERVERS ("nginx webflux-static sample-fs sample-s3"; sample-static on request), SAMPLE_ARGS (more
+# arguments for the sample app, for example to switch a feature off and see what it costs),
 # DOCS (docs), SKIP_BUILD=1 (use an earlier build's classes), MVN_ARGS (more Maven arguments).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +37,7 @@ REPEATS="${REPEATS:-3}"
 SIZES="${SIZES:-4096 1048576 67108864}"
 CONNECTIONS="${CONNECTIONS:-1 32}"
 SERVERS="${SERVERS:-nginx webflux-static sample-fs sample-s3}"
+read -r -a SAMPLE_ARGS <<<"${SAMPLE_ARGS:-}"
 WORK="$ROOT/storage-benchmarks/target/http-run"
 FILES="$WORK/files"
 RESULT="$DOCS/benchmarks/http-result.json"
@@ -50,7 +55,7 @@ BENCH_CP="$ROOT/storage-benchmarks/target/classes:$(cat "$ROOT/storage-benchmark
 SAMPLE_CP="$ROOT/sample-app/target/classes:$(cat "$ROOT/sample-app/target/classpath.txt")"
 
 rm -rf "$WORK"
-mkdir -p "$FILES" "$WORK/nginx/tmp" "$WORK/sample-fs" "$WORK/sample-s3" "$WORK/runs"
+mkdir -p "$FILES" "$WORK/nginx/tmp" "$WORK/sample-fs" "$WORK/sample-static" "$WORK/sample-s3" "$WORK/runs"
 for size in $SIZES; do
 	head -c "$size" /dev/urandom >"$FILES/file-$size.bin"
 done
@@ -147,10 +152,21 @@ for server in $SERVERS; do
 			;;
 		sample-fs)
 			(cd "$WORK/sample-fs" && exec java "${JAVA_OPTS[@]}" -cp "$SAMPLE_CP" \
-				dev.objectstorage.sample.SampleApplication --server.port="$port" --storage.fs.root="$FILES") \
-				>"$WORK/sample-fs.log" 2>&1 &
+				dev.objectstorage.sample.SampleApplication --server.port="$port" --storage.fs.root="$FILES" \
+				"${SAMPLE_ARGS[@]}") >"$WORK/sample-fs.log" 2>&1 &
 			PIDS+=($!)
 			await "http://127.0.0.1:$port/files/$FIRST" "$!" "$WORK/sample-fs.log"
+			;;
+		sample-static)
+			(cd "$WORK/sample-static" && exec java "${JAVA_OPTS[@]}" -cp "$SAMPLE_CP" \
+				dev.objectstorage.sample.SampleApplication --server.port="$port" --storage.fs.root="$FILES" \
+				--spring.web.resources.static-locations="file:$FILES/" --spring.webflux.static-path-pattern='/static/**' \
+				"${SAMPLE_ARGS[@]}") >"$WORK/sample-static.log" 2>&1 &
+			PIDS+=($!)
+			await "http://127.0.0.1:$port/static/$FIRST" "$!" "$WORK/sample-static.log"
+			BASE[$server]="http://127.0.0.1:$port/static"
+			echo "$server: ${BASE[$server]}"
+			continue
 			;;
 		sample-s3)
 			rm -f "$WORK/s3.properties"
@@ -162,8 +178,8 @@ for server in $SERVERS; do
 			[[ -n "$endpoint" ]] || { echo "S3Proxy did not start:" >&2; cat "$WORK/s3proxy.log" >&2; exit 1; }
 			(cd "$WORK/sample-s3" && S3_BUCKET=tck-bucket S3_ENDPOINT="$endpoint" S3_ACCESS_KEY_ID=test-access-key \
 				S3_SECRET_ACCESS_KEY=test-secret-key exec java "${JAVA_OPTS[@]}" -cp "$SAMPLE_CP" \
-				dev.objectstorage.sample.SampleApplication --server.port="$port" --spring.profiles.active=s3) \
-				>"$WORK/sample-s3.log" 2>&1 &
+				dev.objectstorage.sample.SampleApplication --server.port="$port" --spring.profiles.active=s3 \
+				"${SAMPLE_ARGS[@]}") >"$WORK/sample-s3.log" 2>&1 &
 			PIDS+=($!)
 			pid=$!
 			for _ in $(seq 1 240); do
@@ -237,6 +253,7 @@ END="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "  \"wrk\": \"$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)\", \"nginx\": \"$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')\","
 	echo "  \"warmup_seconds\": \"$WARMUP\", \"initial_warmup_seconds\": \"$INITIAL_WARMUP\","
 	echo "  \"duration_seconds\": \"$DURATION\", \"repeats\": \"$REPEATS\","
+	echo "  \"sample_args\": \"$(printf '%s' "${SAMPLE_ARGS[*]}" | sed 's/\\/\\\\/g; s/"/\\"/g')\","
 	echo "  \"runs\": ["
 	sed '$!s/$/,/' "$RUNS" | sed 's/^/    /'
 	echo "  ]"

@@ -24,7 +24,7 @@ final class HttpResults {
 	static final String FILE = "http-result.json";
 
 	/** The servers, in the order the table shows them. */
-	static final List<String> SERVERS = List.of("nginx", "webflux-static", "sample-fs", "sample-s3");
+	static final List<String> SERVERS = List.of("nginx", "webflux-static", "sample-static", "sample-fs", "sample-s3");
 
 	/** From this size on, requests per second are counted from the bytes received. */
 	static final int LARGE = 1024 * 1024;
@@ -131,10 +131,19 @@ final class HttpResults {
 		md.append("* `webflux-static`: Spring WebFlux's own static resource handler (Spring Boot, "
 				+ "`spring.webflux.static-path-pattern=/files/**`) serving the same directory "
 				+ "(`StaticFilesApplication`).\n");
+		if (this.rates.keySet().stream().anyMatch((k) -> k.startsWith("sample-static "))) {
+			md.append("* `sample-static`: the sample app itself (its filters, headers and observations) serving the "
+					+ "same directory with WebFlux's static resource handler under `/static/**`: the app's own "
+					+ "stack without the storage library and the files controller.\n");
+		}
 		md.append("* `sample-fs`: the sample app's `GET /files/...` with the fs backend on the same directory "
 				+ "(zero-copy).\n");
 		md.append("* `sample-s3`: the sample app with the S3 backend against S3Proxy (in-memory store, a process of "
 				+ "its own): streamed.\n\n");
+		String sampleArgs = text("sample_args");
+		if (!sampleArgs.isBlank() && !sampleArgs.equals("?")) {
+			md.append("The sample app ran with the extra arguments `").append(sampleArgs).append("`.\n\n");
+		}
 		md.append("Each cell: requests per second ± the standard deviation of the runs, the throughput, and the "
 				+ "99th percentile latency of the completed requests (mean of the runs). From 1 MiB on, requests per "
 				+ "second are the bytes received per second over the file's size, so that the transfers still in "
@@ -144,9 +153,13 @@ final class HttpResults {
 			.toList();
 		md.append("| file | connections |");
 		servers.forEach((server) -> md.append(' ').append(server).append(" |"));
-		md.append(" sample-fs / webflux-static | sample-fs / nginx |\n|---|---|");
+		List<String> references = servers.contains("sample-static")
+				? List.of("webflux-static", "nginx", "sample-static") : List.of("webflux-static", "nginx");
+		references.forEach((reference) -> md.append(" sample-fs / ").append(reference).append(" |"));
+		md.append("\n|---|---|");
 		servers.forEach((server) -> md.append("---|"));
-		md.append("---|---|\n");
+		references.forEach((reference) -> md.append("---|"));
+		md.append('\n');
 		for (int size : this.sizes) {
 			for (int conns : this.connections) {
 				md.append("| ").append(human(size)).append(" | ").append(conns).append(" |");
@@ -161,7 +174,7 @@ final class HttpResults {
 					md.append(String.format(Locale.ROOT, " %.0f ± %.0f req/s · %.0f MiB/s · p99 %s |", rate[0],
 							Double.isNaN(rate[1]) ? 0 : rate[1], rate[0] * size / (1024.0 * 1024), millis(p99)));
 				}
-				for (String reference : List.of("webflux-static", "nginx")) {
+				for (String reference : references) {
 					BenchmarkReport.Ratio ratio = compare("sample-fs", reference, size, conns);
 					md.append((ratio == null) ? " – |"
 							: String.format(Locale.ROOT, " %.2f ± %.2f |", ratio.value(), ratio.error()));

@@ -77,6 +77,35 @@ class BenchmarkReportTests {
 		assertThat(md).containsPattern("\\*\\*\\d+ of \\d+ targets are missed in this run\\*\\*");
 	}
 
+	@Test
+	void theSampleAppsOwnStaticHandlerGetsAColumnAndExtraArgumentsAreNamed() throws Exception {
+		Path json = this.docs.resolve("benchmarks/jmh-result.json");
+		Files.createDirectories(json.getParent());
+		Files.writeString(json, "[" + run("StorageBenchmarks", "read_full", "memory-library", 4096, 1.0, 0.05) + "]");
+		Files.writeString(this.docs.resolve("benchmarks/" + HttpResults.FILE), """
+				{ "start": "2026-11-30T05:00:00Z", "end": "2026-11-30T05:15:00Z", "wrk": "wrk 4.1.0",
+				  "nginx": "nginx/1.22.1", "warmup_seconds": "5", "duration_seconds": "10", "repeats": "1",
+				  "sample_args": "--management.observations.enable.http.server.requests=false",
+				  "runs": [ %s, %s, %s ] }
+				""".formatted(wrk("webflux-static", 4096, 1, 1000, 1000 * 4096),
+				wrk("sample-static", 4096, 1, 800, 800 * 4096), wrk("sample-fs", 4096, 1, 720, 720 * 4096)));
+
+		BenchmarkReport.main(new String[] { json.toString(), this.docs.toString() });
+
+		String md = Files.readString(this.docs.resolve("benchmarks.md"));
+		assertThat(md).contains("* `sample-static`: the sample app itself");
+		assertThat(md).contains("The sample app ran with the extra arguments "
+				+ "`--management.observations.enable.http.server.requests=false`.");
+		assertThat(md).contains("| file | connections | webflux-static | sample-static | sample-fs | sample-fs / "
+				+ "webflux-static | sample-fs / nginx | sample-fs / sample-static |");
+		// 720 requests per second against 1000 and 800
+		assertThat(md).containsPattern("\\| 4 KiB \\| 1 \\| 1000 ± 0 req/s[^\\n]*\\| 0\\.72 ± 0\\.00 \\| – \\| "
+				+ "0\\.90 ± 0\\.00 \\|\\n");
+		// the targets still compare the sample with WebFlux's own handler
+		assertThat(md).containsPattern("HTTP GET /files 4 KiB, 1 conn\\.: sample app \\(fs\\) ≥ 0\\.95 × WebFlux static "
+				+ "resources \\| 0\\.72 ± 0\\.00 \\| ≥ 0\\.95 \\| \\*\\*missed\\*\\*");
+	}
+
 	private static String run(String benchmarkClass, String name, String subject, int size, double score,
 			double error) {
 		return """
