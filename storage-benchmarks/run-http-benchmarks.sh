@@ -24,7 +24,7 @@
 #
 # Environment: DURATION (10), WARMUP (5), INITIAL_WARMUP (10), REPEATS (3), SIZES, CONNECTIONS,
 # SERVERS ("nginx webflux-static sample-fs sample-s3"; sample-static on request), SAMPLE_ARGS (more
-# arguments for the sample app, for example to switch a feature off and see what it costs),
+# arguments for the sample app, split at spaces, for example to switch a feature off and see what it costs),
 # DOCS (docs), SKIP_BUILD=1 (use an earlier build's classes), MVN_ARGS (more Maven arguments).
 set -euo pipefail
 cd "$(dirname "$0")/.."
